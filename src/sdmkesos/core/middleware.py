@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+from . import audit
+
+
+class RequestIdMiddleware:
+    """Gives every request an id, echoed in X-Request-Id and written into audit events."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        rid = request.headers.get("X-Request-Id") or uuid.uuid4().hex
+        rid = rid[:64]
+        request.request_id = rid  # type: ignore[attr-defined]
+        token = audit.current_request_id.set(rid)
+        try:
+            response = self.get_response(request)
+        finally:
+            audit.current_request_id.reset(token)
+        response["X-Request-Id"] = rid
+        return response

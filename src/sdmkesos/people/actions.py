@@ -1,0 +1,275 @@
+"""Every change to the registry goes through these functions: atomic, scope-checked, audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import get_language
+
+from sdmkesos.core import audit
+from sdmkesos.core.errors import DomainError, ValidationFailed
+from sdmkesos.core.identifiers import IdentifierIssue, validate_nik, validate_nip
+from sdmkesos.core.models import Organisation
+from sdmkesos.core.scoping import ADD, CHANGE, DELETE, can, scope_for
+
+from .models import EducationRecord, EmploymentRecord, Person
+
+PERSON_FIELDS = [
+    "nik", "nip", "name", "sex", "birth_place", "birth_date", "phone", "email", "address",
+    "domicile_region", "region", "organisation", "position", "category", "employment_status",
+    "education_level", "field_of_study", "kesos_background", "user",
+]
+EDITABLE_FIELDS = {
+    "nik", "nip", "name", "sex", "birth_place", "birth_date", "phone", "email", "address",
+    "domicile_region", "region", "organisation", "position", "category", "employment_status",
+}
+EDUCATION_FIELDS = ["level", "field", "field_text", "institution", "graduation_year"]
+EMPLOYMENT_FIELDS = ["organisation", "position", "category", "employment_status",
+                     "start_date", "end_date"]
+PERSON_TYPE = "people.person"
+
+
+def issue_error(issue: IdentifierIssue, field: str) -> DomainError:
+    lang = (get_language() or "id")[:2]
+    message = issue.message_en if lang == "en" else issue.message_id
+    return DomainError(issue.code, field=field, message=message, **issue.params)
+
+
+def identifier_problems(person: Person) -> tuple[list[DomainError], list[DomainError]]:
+    """(errors, warnings) of the person's NIK and NIP."""
+    errors: list[DomainError] = []
+    warnings: list[DomainError] = []
+    nik = validate_nik(person.nik, sex=person.sex, birth_date=person.birth_date)
+    for issue in nik.issues:
+        (errors if issue.severity == "error" else warnings).append(issue_error(issue, "nik"))
+    if person.nik != nik.nik and nik.valid:
+        person.nik = nik.nik
+    if person.nip:
+        nip = validate_nip(person.nip, sex=person.sex, birth_date=person.birth_date)
+        for issue in nip.issues:
+            (errors if issue.severity == "error" else warnings).append(issue_error(issue, "nip"))
+        if nip.valid:
+            person.nip = nip.nip
+    return errors, warnings
+
+
+def _check_unique(person: Person) -> list[DomainError]:
+    errors = []
+    holder = Person.objects.filter(nik=person.nik).exclude(pk=person.pk).first()
+    if holder is not None:
+        errors.append(DomainError("nik_taken", field="nik", nik=person.nik, holder=holder.name,
+                                  holder_id=holder.pk))
+    if person.nip:
+        holder = Person.objects.filter(nip=person.nip).exclude(pk=person.pk).first()
+        if holder is not None:
+            errors.append(DomainError("nip_taken", field="nip", nip=person.nip,
+                                      holder=holder.name, holder_id=holder.pk))
+    return errors
+
+
+def _derive(person: Person) -> None:
+    """Managing region from the office; its province/regency prefixes for scoping."""
+    if person.organisation_id is not None:
+        org = person.organisation
+        assert org is not None
+        person.set_region(org.managing_region_code)
+    else:
+        person.set_region(person.region_id)
+
+
+def _ensure_in_scope(actor: Any, person: Person, action: str) -> None:
+    """Raise unless ``person`` as saved is inside the actor's scope for ``action``."""
+    if not Person.objects.restrict(actor, action).filter(pk=person.pk).exists():
+        raise DomainError("move_out_of_scope", field="region",
+                          region=person.region_id or "nasional")
+
+
+def _validate(person: Person) -> list[DomainError]:
+    errors: list[DomainError] = []
+    for field in ("nik", "name", "sex", "birth_date"):
+        if not getattr(person, field):
+            errors.append(DomainError("required", field=field))
+    if person.sex and person.sex not in ("L", "P"):
+        errors.append(DomainError("invalid_sex", field="sex"))
+    if errors:
+        return errors
+    id_errors, _warnings = identifier_problems(person)
+    return id_errors + _check_unique(person)
+
+
+def do_create_person(*, actor: Any, channel: str, data: dict[str, Any], note: str = "") -> Person:
+    if not can(actor, ADD):
+        raise DomainError("forbidden")
+    unknown = set(data) - EDITABLE_FIELDS
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    with transaction.atomic():
+        person = Person(**data)
+        _derive(person)
+        errors = _validate(person)
+        if errors:
+            raise ValidationFailed(errors)
+        person.save()
+        _ensure_in_scope(actor, person, ADD)
+        audit.record(actor=actor, channel=channel, action="create", obj=person,
+                     changes={k: [None, v] for k, v in audit.snapshot(person, PERSON_FIELDS).items()
+                              if v not in (None, "", False)},
+                     note=note, region_code=person.region_id)
+    return person
+
+
+def do_update_person(*, actor: Any, channel: str, person: Person, data: dict[str, Any],
+                     note: str = "") -> dict[str, list[Any]]:
+    """Apply ``data`` to ``person``; returns the changes (field → [before, after])."""
+    unknown = set(data) - EDITABLE_FIELDS
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    with transaction.atomic():
+        current = Person.objects.restrict(actor, CHANGE).select_for_update().filter(
+            pk=person.pk).first()
+        if current is None:
+            raise DomainError("out_of_scope")
+        before = audit.snapshot(current, PERSON_FIELDS)
+        for key, value in data.items():
+            setattr(current, key, value)
+        _derive(current)
+        errors = _validate(current)
+        if errors:
+            raise ValidationFailed(errors)
+        changes = audit.diff(before, audit.snapshot(current, PERSON_FIELDS))
+        if not changes:
+            return {}
+        current.save()
+        _ensure_in_scope(actor, current, CHANGE)
+        audit.record(actor=actor, channel=channel, action="update", obj=current, changes=changes,
+                     note=note, region_code=current.region_id)
+    person.refresh_from_db()
+    return changes
+
+
+def do_delete_person(*, actor: Any, channel: str, person: Person, note: str = "") -> None:
+    with transaction.atomic():
+        current = Person.objects.restrict(actor, DELETE).filter(pk=person.pk).first()
+        if current is None:
+            raise DomainError("out_of_scope")
+        before = audit.snapshot(current, PERSON_FIELDS)
+        pk, region = current.pk, current.region_id
+        audit.record(actor=actor, channel=channel, action="delete", obj=current,
+                     changes={k: [v, None] for k, v in before.items() if v not in (None, "")},
+                     note=note, region_code=region)
+        current.delete()
+
+
+def _locked_person(actor: Any, person: Person) -> Person:
+    current = Person.objects.restrict(actor, CHANGE).select_for_update().filter(
+        pk=person.pk).first()
+    if current is None:
+        raise DomainError("out_of_scope")
+    return current
+
+
+def refresh_current(person: Person) -> dict[str, list[Any]]:
+    """Copy the current assignment and the highest education onto the person."""
+    before = audit.snapshot(person, PERSON_FIELDS)
+    job = (person.employment.filter(end_date__isnull=True)
+           .order_by("-start_date", "-id").select_related("organisation").first())
+    if job is not None:
+        person.organisation = job.organisation
+        person.position = job.position
+        person.category_id = job.category_id or person.category_id
+        person.employment_status_id = job.employment_status_id or person.employment_status_id
+    edu = person.education.select_related("level", "field").order_by(
+        "-level__rank", "-graduation_year", "-id").first()
+    person.education_level = edu.level if edu else None
+    person.field_of_study = edu.field if edu else None
+    person.kesos_background = person.education.filter(field__is_kesos=True).exists()
+    _derive(person)
+    changes = audit.diff(before, audit.snapshot(person, PERSON_FIELDS))
+    if changes:
+        person.save()
+    return changes
+
+
+def do_add_education(*, actor: Any, channel: str, person: Person, data: dict[str, Any],
+                     note: str = "") -> EducationRecord:
+    with transaction.atomic():
+        current = _locked_person(actor, person)
+        if not data.get("level"):
+            raise ValidationFailed([DomainError("required", field="level")])
+        record = EducationRecord.objects.create(person=current, **data)
+        derived = refresh_current(current)
+        audit.record(actor=actor, channel=channel, action="education.add", obj=current,
+                     changes={"education": [None, audit.snapshot(record, EDUCATION_FIELDS)],
+                              **derived},
+                     note=note, region_code=current.region_id)
+    return record
+
+
+def do_delete_education(*, actor: Any, channel: str, record: EducationRecord) -> None:
+    with transaction.atomic():
+        current = _locked_person(actor, record.person)
+        before = audit.snapshot(record, EDUCATION_FIELDS)
+        record.delete()
+        derived = refresh_current(current)
+        audit.record(actor=actor, channel=channel, action="education.delete", obj=current,
+                     changes={"education": [before, None], **derived},
+                     region_code=current.region_id)
+
+
+def _validate_employment(data: dict[str, Any]) -> None:
+    errors = []
+    if not data.get("organisation"):
+        errors.append(DomainError("required", field="organisation"))
+    start, end = data.get("start_date"), data.get("end_date")
+    if isinstance(start, dt.date) and isinstance(end, dt.date) and end < start:
+        errors.append(DomainError("end_before_start", field="end_date"))
+    if errors:
+        raise ValidationFailed(errors)
+
+
+def do_add_employment(*, actor: Any, channel: str, person: Person, data: dict[str, Any],
+                      close_current: bool = True, note: str = "") -> EmploymentRecord:
+    """Record an assignment. A new current one closes the previous current one the day before."""
+    _validate_employment(data)
+    org: Organisation = data["organisation"]
+    scope = scope_for(actor)
+    if org.managing_region_code is not None and not scope.covers_region(
+            org.managing_region_code) and not scope.covers_org_path(org.path):
+        raise DomainError("move_out_of_scope", field="organisation",
+                          region=org.managing_region_code)
+    with transaction.atomic():
+        current = _locked_person(actor, person)
+        closed = []
+        if close_current and data.get("end_date") is None:
+            start = data.get("start_date") or dt.date.today()
+            for job in current.employment.filter(end_date__isnull=True):
+                job.end_date = max(start - dt.timedelta(days=1), job.start_date or dt.date.min)
+                job.save(update_fields=["end_date"])
+                closed.append(job.pk)
+        record = EmploymentRecord.objects.create(person=current, **data)
+        derived = refresh_current(current)
+        _ensure_in_scope(actor, current, CHANGE)
+        audit.record(actor=actor, channel=channel, action="employment.add", obj=current,
+                     changes={"employment": [None, audit.snapshot(record, EMPLOYMENT_FIELDS)],
+                              **({"closed_employment": [None, closed]} if closed else {}),
+                              **derived},
+                     note=note, region_code=current.region_id)
+    return record
+
+
+def do_end_employment(*, actor: Any, channel: str, record: EmploymentRecord,
+                      end_date: dt.date) -> None:
+    with transaction.atomic():
+        current = _locked_person(actor, record.person)
+        if record.start_date and end_date < record.start_date:
+            raise ValidationFailed([DomainError("end_before_start", field="end_date")])
+        before = audit.snapshot(record, EMPLOYMENT_FIELDS)
+        record.end_date = end_date
+        record.save(update_fields=["end_date"])
+        derived = refresh_current(current)
+        audit.record(actor=actor, channel=channel, action="employment.end", obj=current,
+                     changes={"employment": [before, audit.snapshot(record, EMPLOYMENT_FIELDS)],
+                              **derived},
+                     region_code=current.region_id)

@@ -336,17 +336,15 @@ class IdentifierIssue:
     severity: Severity = "error"
 
     @classmethod
-    def create(
-        cls, code: str, severity: Severity | None = None, **params: ParamValue
-    ) -> IdentifierIssue:
-        """Build an issue with its messages rendered from the catalogue."""
+    def create(cls, code: str, /, **params: ParamValue) -> IdentifierIssue:
+        """Build an issue with its messages and severity from the catalogue."""
         message_id, message_en = _render(code, params)
         return cls(
             code=code,
             message_id=message_id,
             message_en=message_en,
             params=params,
-            severity=severity or _ISSUE_SEVERITIES.get(code, "error"),
+            severity=_ISSUE_SEVERITIES.get(code, "error"),
         )
 
     @property
@@ -466,7 +464,7 @@ _SEX_ALIASES: Final[Mapping[str, Sex]] = {
 
 
 def normalize_sex(value: str | None) -> Sex | None:
-    """Sex as "L"/"P" from the usual spellings (L, P, Laki-laki, Perempuan, Pria, Wanita, M, F, ...).
+    """Sex as "L"/"P" from the usual spellings (L, P, Laki-laki, Perempuan, Pria, Wanita, M, F).
 
     ``None`` or blank gives ``None``; anything else raises ``ValueError``.
     """

@@ -20,7 +20,7 @@ PASSWORD = "rahasia-uji-123"
 
 @pytest.fixture(scope="session", autouse=True)
 def _fast_hashing() -> None:
-    # Argon2 is the production hasher (asserted in tests/core/test_auth.py); tests use MD5 for speed.
+    # Argon2 is the production hasher (tests/core/test_auth.py); tests use MD5 for speed.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher",
                                  "django.contrib.auth.hashers.Argon2PasswordHasher"]
 

@@ -6,7 +6,7 @@ import hashlib
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -20,7 +20,7 @@ def region_level(code: str) -> int:
 
 
 def region_parts(code: str | None) -> tuple[str, str]:
-    """The province and regency prefixes of a region code ("" where the code is above that level)."""
+    """The province and regency prefixes of a code ("" where the code is above that level)."""
     if not code:
         return "", ""
     return code[:2], (code[:5] if len(code) >= 5 else "")
@@ -188,7 +188,6 @@ class User(AbstractUser):
         help_text=_("Organisasi ini dan seluruh unit di bawahnya."),
     )
 
-    objects = UserManager()
 
     class Meta:
         verbose_name = _("pengguna")
@@ -232,18 +231,19 @@ class AuditEvent(models.Model):
 class ApiToken(models.Model):
     """A bearer token. Only its SHA-256 digest is stored."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tokens")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="tokens")
     digest = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
 
+    def __str__(self) -> str:
+        return f"token {self.pk} of {self.user_id}"
+
     @staticmethod
     def hash(raw: str) -> str:
         return hashlib.sha256(raw.encode()).hexdigest()
-
-    def __str__(self) -> str:
-        return f"token {self.pk} of {self.user_id}"
 
 
 __all__ = [

@@ -122,7 +122,8 @@ def region_q(spec: ScopeSpec, codes: tuple[str, ...]) -> Q:
         elif level == 2 and spec.region_kab:
             q |= Q(**{spec.region_kab: code})
         elif spec.region:
-            q |= Q(**{f"{spec.region}_id": code}) | Q(**{f"{spec.region}_id__startswith": code + "."})
+            q |= Q(**{f"{spec.region}_id": code})
+            q |= Q(**{f"{spec.region}_id__startswith": code + "."})
     return q
 
 

@@ -66,7 +66,7 @@ def workforce_summary(user: Any, region_code: str = "") -> Summary:
         region_names = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
         for r in rows:
             code = r[level_field] or ""
-            name = region_names.get(code, "Pusat (nasional)" if not code else code)
+            name = region_names.get(code, code or "Pusat (nasional)")
             summary.by_region.append(Row(code, name, r["total"], r["kesos"]))
         summary.by_region.sort(key=lambda row: row.key or "~")
     return summary

@@ -155,7 +155,7 @@ def do_delete_person(*, actor: Any, channel: str, person: Person, note: str = ""
         if current is None:
             raise DomainError("out_of_scope")
         before = audit.snapshot(current, PERSON_FIELDS)
-        pk, region = current.pk, current.region_id
+        region = current.region_id
         audit.record(actor=actor, channel=channel, action="delete", obj=current,
                      changes={k: [v, None] for k, v in before.items() if v not in (None, "")},
                      note=note, region_code=region)

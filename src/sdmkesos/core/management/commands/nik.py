@@ -11,7 +11,8 @@ from sdmkesos.core.identifiers import validate_nik
 
 class Command(BaseCommand):
     help = ("Check NIKs: prints one JSON object per NIK (nik, valid, errors, and when decodable "
-            "province_code, province, birth_date, sex). Exit status 0 if all are valid, 1 otherwise.")
+            "province_code, province, birth_date, sex). Exit status 0 if all are valid, "
+            "1 otherwise.")
     requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -24,13 +24,15 @@ MESSAGES: dict[str, Any] = {
     "invalid_date": _("Tanggal tidak valid: {value}."),
     "end_before_start": _("Tanggal selesai sebelum tanggal mulai."),
     "invalid_sex": _("Jenis kelamin harus L atau P."),
+    "username_taken": _("Nama pengguna {username} sudah dipakai."),
+    "scope_required": _("Peran ini memerlukan lingkup wilayah atau organisasi."),
 }
 
 
 class DomainError(Exception):
     """A refusal a user can understand. ``field`` names the input at fault, if any."""
 
-    def __init__(self, code: str, field: str | None = None, message: str | None = None,
+    def __init__(self, code: str, /, field: str | None = None, message: str | None = None,
                  **params: Any) -> None:
         self.code = code
         self.field = field

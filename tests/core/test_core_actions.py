@@ -10,8 +10,8 @@ from sdmkesos.core.scoping import scope_for
 def test_national_admin_extends_a_code_list(users):
     entry = do_save_code_list_entry(actor=users["nasional"], channel="web",
                                     list_name="fields-of-study",
-                                    data={"code": "peksos_klinis", "name": "Pekerjaan Sosial Klinis",
-                                          "is_kesos": True})
+                                    data={"code": "peksos_klinis",
+                                          "name": "Pekerjaan Sosial Klinis", "is_kesos": True})
     assert FieldOfStudy.objects.get(code="peksos_klinis").is_kesos
     assert AuditEvent.objects.filter(object_type="core.fieldofstudy", object_id=str(entry.pk),
                                      action="create").exists()
@@ -35,5 +35,5 @@ def test_adduser_command_creates_scoped_user(db, monkeypatch):
     assert user.check_password("kata-sandi-panjang-1")
     assert scope_for(user).region_codes == ("35.79",)
     assert AuditEvent.objects.filter(object_type="core.user", channel="cli").exists()
-    with pytest.raises(CommandError, match="99.99"):
+    with pytest.raises(CommandError, match=r"99\.99"):
         call_command("adduser", "x", "--role", "district_operator", "--region", "99.99")

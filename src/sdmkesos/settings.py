@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "axes",
     "sdmkesos.core",
     "sdmkesos.people",
+    "sdmkesos.imports",
     "sdmkesos.planning",
     "sdmkesos.dashboards",
 ]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
@@ -11,7 +13,7 @@ from django.utils.translation import get_language
 from sdmkesos.core import audit
 from sdmkesos.core.errors import DomainError, ValidationFailed
 from sdmkesos.core.identifiers import IdentifierIssue, validate_nik, validate_nip
-from sdmkesos.core.models import Organisation
+from sdmkesos.core.models import AuditEvent, Organisation
 from sdmkesos.core.scoping import ADD, CHANGE, DELETE, can, scope_for
 
 from .models import EducationRecord, EmploymentRecord, Person
@@ -88,9 +90,9 @@ def _ensure_in_scope(actor: Any, person: Person, action: str) -> None:
 
 def _validate(person: Person) -> list[DomainError]:
     errors: list[DomainError] = []
-    for field in ("nik", "name", "sex", "birth_date"):
-        if not getattr(person, field):
-            errors.append(DomainError("required", field=field))
+    for name in ("nik", "name", "sex", "birth_date"):
+        if not getattr(person, name):
+            errors.append(DomainError("required", field=name))
     if person.sex and person.sex not in ("L", "P"):
         errors.append(DomainError("invalid_sex", field="sex"))
     if errors:
@@ -273,3 +275,176 @@ def do_end_employment(*, actor: Any, channel: str, record: EmploymentRecord,
                      changes={"employment": [before, audit.snapshot(record, EMPLOYMENT_FIELDS)],
                               **derived},
                      region_code=current.region_id)
+
+
+# --------------------------------------------------------------------------------------------
+# Bulk import (sheets). One transaction for the whole file: the caller wraps it.
+# --------------------------------------------------------------------------------------------
+
+IMPORT_PERSON_KEYS = ["nik", "nip", "name", "sex", "birth_place", "birth_date", "phone",
+                      "email", "address"]
+IMPORT_JOB_KEYS = ["organisation", "position", "category", "employment_status"]
+CHUNK = 900
+
+
+@dataclass
+class ImportOutcome:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: list[tuple[int, str, str, str, str]] = field(default_factory=list)
+    # (row, column, value, code, message)
+    statuses: dict[int, str] = field(default_factory=dict)
+
+
+def _chunks(items: list[Any], size: int = CHUNK) -> Iterator[list[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def do_import_persons(*, actor: Any, channel: str, rows: list[tuple[int, dict[str, Any]]],
+                      note: str = "") -> ImportOutcome:
+    """Upsert people by NIK from validated sheet rows (``imports.persons.validate_rows``).
+
+    Blank cells never erase data. A new assignment (organisation/position/category/status that
+    differs from the current one) closes the current employment record; a new education level or
+    field adds an education record. Rows whose NIK or NIP belongs to someone outside the actor's
+    scope are rejected. Must run inside the caller's transaction (all-or-nothing)."""
+    if not can(actor, ADD):
+        raise DomainError("forbidden")
+    outcome = ImportOutcome()
+    niks = [d["nik"] for _, d in rows]
+    existing: dict[str, Person] = {}
+    in_scope: set[int] = set()
+    for chunk in _chunks(niks):
+        for p in Person.objects.filter(nik__in=chunk).select_related("organisation"):
+            existing[p.nik] = p
+        in_scope.update(Person.objects.restrict(actor, CHANGE).filter(nik__in=chunk)
+                        .values_list("id", flat=True))
+    nips = [d["nip"] for _, d in rows if d.get("nip")]
+    nip_holders: dict[str, tuple[str, str, int]] = {}
+    for chunk in _chunks(nips):
+        for nip, nik, name, pk in Person.objects.filter(nip__in=chunk).values_list(
+                "nip", "nik", "name", "id"):
+            nip_holders[nip] = (nik, name, pk)
+
+    new_people: list[tuple[int, Person, dict[str, Any]]] = []
+    events: list[AuditEvent] = []
+    request_id = audit.current_request_id.get()
+    label = actor.get_username() if getattr(actor, "pk", None) else "system"
+    for row_no, data in rows:
+        holder = nip_holders.get(data.get("nip") or "")
+        if holder and holder[0] != data["nik"]:
+            taken = DomainError("nip_taken", nip=data["nip"], holder=holder[1],
+                                holder_id=holder[2])
+            outcome.rejected.append((row_no, "NIP", data["nip"], "nip_taken", taken.message))
+            continue
+        person = existing.get(data["nik"])
+        if person is None:
+            fields = {k: data[k] for k in IMPORT_PERSON_KEYS if k in data}
+            new_people.append((row_no, Person(**fields), data))
+            continue
+        if person.pk not in in_scope:
+            taken = DomainError("nik_taken", nik=data["nik"], holder=person.name,
+                                holder_id=person.pk)
+            outcome.rejected.append((row_no, "NIK", data["nik"], "nik_taken_out_of_scope",
+                                     taken.message))
+            continue
+        changes = _import_update(person, data)
+        if changes:
+            outcome.updated += 1
+            outcome.statuses[row_no] = "updated"
+            events.append(AuditEvent(actor=actor if label != "system" else None,
+                                     actor_label=label, channel=channel, action="update",
+                                     object_type=PERSON_TYPE, object_id=str(person.pk),
+                                     object_repr=person.name[:200], changes=changes,
+                                     note=note[:255], region_code=person.region_id or "",
+                                     request_id=request_id))
+        else:
+            outcome.unchanged += 1
+            outcome.statuses[row_no] = "unchanged"
+
+    if new_people:
+        for _, person, data in new_people:
+            _apply_current(person, data)
+        created = Person.objects.bulk_create([p for _, p, _ in new_people], batch_size=500)
+        if created and created[0].pk is None:  # backends without RETURNING
+            by_nik = dict(Person.objects.filter(nik__in=[p.nik for p in created])
+                          .values_list("nik", "id"))
+            for p in created:
+                p.pk = by_nik[p.nik]
+        jobs, schooling = [], []
+        for row_no, person, data in new_people:
+            if data.get("organisation") is not None:
+                jobs.append(EmploymentRecord(person=person, **{
+                    k: data.get(k) for k in IMPORT_JOB_KEYS if k != "position"},
+                    position=data.get("position", "")))
+            if data.get("education_level") is not None:
+                schooling.append(EducationRecord(
+                    person=person, level=data["education_level"],
+                    field=data.get("field_of_study"), field_text=data.get("field_text", ""),
+                    institution=data.get("institution", "")))
+            outcome.created += 1
+            outcome.statuses[row_no] = "created"
+            events.append(AuditEvent(
+                actor=actor if label != "system" else None, actor_label=label,
+                channel=channel, action="create", object_type=PERSON_TYPE,
+                object_id=str(person.pk), object_repr=person.name[:200],
+                changes={k: [None, v] for k, v in audit.snapshot(person, PERSON_FIELDS).items()
+                         if v not in (None, "", False)},
+                note=note[:255], region_code=person.region_id or "", request_id=request_id))
+        EmploymentRecord.objects.bulk_create(jobs, batch_size=1000)
+        EducationRecord.objects.bulk_create(schooling, batch_size=1000)
+        # Every new row must land inside the actor's scope (validation checked the office).
+        outside = [p for _, p, _ in new_people if p.region_id is None or not scope_for(
+            actor).covers_region(p.region_id)]
+        if outside and not scope_for(actor).unrestricted:
+            ids = set(Person.objects.restrict(actor, ADD).filter(
+                pk__in=[p.pk for p in outside]).values_list("id", flat=True))
+            if any(p.pk not in ids for p in outside):
+                raise DomainError("move_out_of_scope", field="organisation", region="-")
+    AuditEvent.objects.bulk_create(events, batch_size=1000)
+    return outcome
+
+
+def _apply_current(person: Person, data: dict[str, Any]) -> None:
+    """Denormalised fields of a new person, as ``refresh_current`` would derive them."""
+    for key in IMPORT_JOB_KEYS:
+        if data.get(key) is not None:
+            setattr(person, key, data[key])
+    if data.get("education_level") is not None:
+        person.education_level = data["education_level"]
+        person.field_of_study = data.get("field_of_study")
+        field_entry = data.get("field_of_study")
+        person.kesos_background = bool(field_entry is not None and field_entry.is_kesos)
+    _derive(person)
+
+
+def _import_update(person: Person, data: dict[str, Any]) -> dict[str, list[Any]]:
+    before = audit.snapshot(person, PERSON_FIELDS)
+    for key in IMPORT_PERSON_KEYS:
+        if key in data and data[key] not in (None, ""):
+            setattr(person, key, data[key])
+    job_change = any(
+        data.get(k) not in (None, "") and getattr(person, k) != data[k] for k in IMPORT_JOB_KEYS)
+    extra: dict[str, list[Any]] = {}
+    if job_change:
+        current = {k: getattr(person, k) for k in IMPORT_JOB_KEYS}
+        current.update({k: data[k] for k in IMPORT_JOB_KEYS if data.get(k) not in (None, "")})
+        today = dt.date.today()
+        person.employment.filter(end_date__isnull=True).update(end_date=today)
+        record = EmploymentRecord.objects.create(person=person, start_date=today, **current)
+        extra["employment"] = [None, audit.snapshot(record, EMPLOYMENT_FIELDS)]
+    level = data.get("education_level")
+    if level is not None and not person.education.filter(
+            level=level, field=data.get("field_of_study")).exists():
+        record_edu = EducationRecord.objects.create(
+            person=person, level=level, field=data.get("field_of_study"),
+            field_text=data.get("field_text", ""), institution=data.get("institution", ""))
+        extra["education"] = [None, audit.snapshot(record_edu, EDUCATION_FIELDS)]
+    if job_change or extra:
+        refresh_current(person)
+    changes = audit.diff(before, audit.snapshot(person, PERSON_FIELDS))
+    if changes:
+        person.save()
+    return {**changes, **extra}

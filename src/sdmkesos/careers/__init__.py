@@ -1,0 +1,1 @@
+"""Career rules for functional positions (JF), performance (SKP) and retirement; see rules.py."""

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 from sdmkesos.core.choices import Role
 from sdmkesos.core.identifiers import encode_nik, encode_nip
@@ -37,6 +38,12 @@ def reference(transactional_db: Any) -> None:
     database, so load the reference data again when it is missing."""
     if not Organisation.objects.filter(code="DINSOS-35.07").exists():
         setup_reference_data()
+
+
+@pytest.fixture(autouse=True)
+def _indonesian_after_each_test() -> Any:
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 _seq = itertools.count(1)

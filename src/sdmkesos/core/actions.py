@@ -46,7 +46,7 @@ def do_save_code_list_entry(*, actor: Any, channel: str, list_name: str,
     _require_national(actor)
     model = CODE_LISTS.get(list_name)
     if model is None:
-        raise DomainError("unknown_code", field="list", code=list_name, field_name="list")
+        raise DomainError("unknown_code", field="list", value=list_name, name="list")
     fields = BASE_FIELDS + CODE_LIST_EXTRA[list_name]
     unknown = set(data) - set(fields)
     if unknown:
@@ -80,17 +80,17 @@ def do_create_user(*, actor: Any, channel: str, username: str, password: str, ro
         _require_national(actor)
     errors = []
     if role not in Role.values:
-        errors.append(DomainError("unknown_code", field="role", code=role, field_name="role"))
+        errors.append(DomainError("unknown_code", field="role", value=role, name="role"))
     codes = regions or []
     known = set(Region.objects.filter(code__in=codes).values_list("code", flat=True))
-    errors += [DomainError("unknown_region", field="regions", code=c) for c in codes
+    errors += [DomainError("unknown_region", field="regions", value=c) for c in codes
                if c not in known]
     orgs: dict[str, Organisation] = {}
     for key, code in (("organisation", organisation), ("scope_organisation", scope_organisation)):
         if code:
             org = Organisation.objects.filter(code=code).first()
             if org is None:
-                errors.append(DomainError("unknown_code", field=key, code=code, field_name=key))
+                errors.append(DomainError("unknown_code", field=key, value=code, name=key))
             else:
                 orgs[key] = org
     if User.objects.filter(username=username).exists():
@@ -105,7 +105,7 @@ def do_create_user(*, actor: Any, channel: str, username: str, password: str, ro
                                         role=role, organisation=orgs.get("organisation"),
                                         scope_organisation=orgs.get("scope_organisation"))
         if codes:
-            user.scope_regions.set(codes)
+            user.scope_regions.set(Region.objects.filter(code__in=codes))
         audit.record(actor=actor or "cli", channel=channel, action="create", obj=user,
                      changes={"role": [None, role], "regions": [None, codes],
                               "organisation": [None, organisation],

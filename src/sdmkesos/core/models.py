@@ -67,6 +67,10 @@ class CodeList(models.Model):
     sort_order = models.PositiveIntegerField(_("urutan"), default=0)
     is_active = models.BooleanField(_("aktif"), default=True)
 
+    scope = ScopeSpec(region=None, region_prov=None, region_kab=None, organisation=None,
+                      public_view=True)
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         abstract = True
         ordering = ["sort_order", "name"]

@@ -96,6 +96,15 @@ def sees_full_nik(user: Any) -> bool:
     return bool(user.is_superuser or user.role in FULL_NIK_ROLES)
 
 
+def mask_nik(nik: str) -> str:
+    """What roles outside FULL_NIK_ROLES see: the region part, the rest hidden."""
+    return nik[:6] + "*" * max(0, len(nik) - 6)
+
+
+def display_nik(user: Any, nik: str) -> str:
+    return nik if sees_full_nik(user) else mask_nik(nik)
+
+
 def scope_for(user: User) -> Scope:
     """The user's scope, computed once per user object."""
     cached: Scope | None = getattr(user, "_sdmkesos_scope", None)
@@ -123,7 +132,7 @@ def region_q(spec: ScopeSpec, codes: tuple[str, ...]) -> Q:
             q |= Q(**{spec.region_kab: code})
         elif spec.region:
             q |= Q(**{f"{spec.region}_id": code})
-            q |= Q(**{f"{spec.region}_id__startswith": code + "."})
+            q |= Q(**{f"{spec.region}__code__startswith": code + "."})
     return q
 
 

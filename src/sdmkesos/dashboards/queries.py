@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count
 
 from sdmkesos.core.models import Region, WorkforceCategory
 from sdmkesos.core.scoping import region_q
@@ -40,33 +40,44 @@ class Summary:
 
 def workforce_summary(user: Any, region_code: str = "") -> Summary:
     """Workers by category and by sub-region, with the peksos/kesos share, for the user's scope
-    narrowed to ``region_code`` (nation → province → regency)."""
+    narrowed to ``region_code`` (nation → province → regency).
+
+    One grouped query over (sub-region, category, kesos) served by the ``person_dashboard``
+    index; totals and both breakdowns are summed from its few hundred rows."""
     qs = Person.objects.restrict(user)
     region = Region.objects.filter(code=region_code).first() if region_code else None
     if region is not None:
         qs = qs.filter(region_q(Person.scope, (region.code,)))
-    kesos = Count("id", filter=Q(kesos_background=True))
-    totals = qs.aggregate(total=Count("id"), kesos=kesos)
-    summary = Summary(region=region, total=totals["total"], kesos=totals["kesos"])
+    summary = Summary(region=region)
     if region is not None:
         ancestors = region.ancestors_codes()
         summary.breadcrumbs = [*Region.objects.filter(code__in=ancestors).order_by("code"),
                                region]
+    level_field = ("region_prov" if region is None else
+                   "region_kab" if region.level == 1 else "region_id")
+    groups = (qs.values(level_field, "category_id", "kesos_background")
+              .annotate(n=Count("*")).order_by())
+    by_category: dict[Any, Row] = {}
+    by_region: dict[str, Row] = {}
     names = {c.pk: c for c in WorkforceCategory.objects.all()}
-    for r in qs.values("category_id").annotate(total=Count("id"), kesos=kesos).order_by():
-        cat = names.get(r["category_id"])
-        summary.by_category.append(Row(cat.code if cat else "", cat.name if cat else "-",
-                                       r["total"], r["kesos"]))
-    summary.by_category.sort(key=lambda row: -row.total)
-    level_field = "region_prov" if region is None else "region_kab" if region.level == 1 else (
-        "region")
+    for g in groups:
+        n, kesos = g["n"], g["n"] if g["kesos_background"] else 0
+        summary.total += n
+        summary.kesos += kesos
+        cat = names.get(g["category_id"])
+        row = by_category.setdefault(g["category_id"], Row(cat.code if cat else "",
+                                                           cat.name if cat else "-"))
+        row.total += n
+        row.kesos += kesos
+        code = g[level_field] or ""
+        reg = by_region.setdefault(code, Row(code, code))
+        reg.total += n
+        reg.kesos += kesos
+    summary.by_category = sorted(by_category.values(), key=lambda row: -row.total)
     if region is None or region.level <= 2:
-        rows = qs.values(level_field).annotate(total=Count("id"), kesos=kesos).order_by()
-        codes = [r[level_field] for r in rows if r[level_field]]
-        region_names = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
-        for r in rows:
-            code = r[level_field] or ""
-            name = region_names.get(code, code or "Pusat (nasional)")
-            summary.by_region.append(Row(code, name, r["total"], r["kesos"]))
-        summary.by_region.sort(key=lambda row: row.key or "~")
+        region_names = dict(Region.objects.filter(code__in=[c for c in by_region if c])
+                            .values_list("code", "name"))
+        for code, row in by_region.items():
+            row.name = region_names.get(code, code or "Pusat (nasional)")
+        summary.by_region = sorted(by_region.values(), key=lambda row: row.key or "~")
     return summary

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from sdmkesos.core.scoping import sees_full_nik
+from sdmkesos.core.scoping import mask_nik, sees_full_nik
 from sdmkesos.people.filters import PersonFilter
 from sdmkesos.people.models import Person
 
@@ -23,10 +23,6 @@ def neutralise(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return value
-
-
-def mask_nik(nik: str) -> str:
-    return nik[:6] + "*" * (len(nik) - 6)
 
 
 def person_rows(user: Any, flt: PersonFilter | None = None) -> Iterator[list[str]]:

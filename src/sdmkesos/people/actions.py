@@ -326,14 +326,14 @@ def do_import_persons(*, actor: Any, channel: str, rows: list[tuple[int, dict[st
     for chunk in _chunks(nips):
         for nip, nik, name, pk in Person.objects.filter(nip__in=chunk).values_list(
                 "nip", "nik", "name", "id"):
-            nip_holders[nip] = (nik, name, pk)
+            nip_holders[str(nip)] = (nik, name, pk)
 
     new_people: list[tuple[int, Person, dict[str, Any]]] = []
     events: list[AuditEvent] = []
     request_id = audit.current_request_id.get()
     label = actor.get_username() if getattr(actor, "pk", None) else "system"
     for row_no, data in rows:
-        holder = nip_holders.get(data.get("nip") or "")
+        holder = nip_holders.get(str(data.get("nip") or ""))
         if holder and holder[0] != data["nik"]:
             taken = DomainError("nip_taken", nip=data["nip"], holder=holder[1],
                                 holder_id=holder[2])

@@ -18,7 +18,7 @@ from ninja import Query, Router, Status
 from sdmkesos.core import audit
 from sdmkesos.core.api import ERRORS, ErrorOut, PageQuery, api_user, find_organisation, page
 from sdmkesos.core.choices import Channel
-from sdmkesos.core.errors import MESSAGES, DomainError, ValidationFailed
+from sdmkesos.core.errors import DomainError, ValidationFailed
 from sdmkesos.core.models import (
     EducationLevel,
     EmploymentStatus,
@@ -28,7 +28,16 @@ from sdmkesos.core.models import (
     User,
     WorkforceCategory,
 )
-from sdmkesos.core.scoping import ADD, CHANGE, DELETE, VIEW, can, sees_full_nik
+from sdmkesos.core.scoping import (
+    ADD,
+    CHANGE,
+    DELETE,
+    VIEW,
+    can,
+    mask_nik,
+    region_q,
+    sees_full_nik,
+)
 
 from . import actions
 from .filters import PersonFilter
@@ -51,13 +60,6 @@ from .schemas import (
 router = Router(tags=["people"])
 CHANNEL = Channel.API
 WRITE_ERRORS: dict[int, Any] = {**ERRORS, 409: ErrorOut}
-
-
-def mask_nik(nik: str | None) -> str | None:
-    """``3507015403850001`` → ``350701**********``."""
-    if not nik:
-        return nik
-    return nik[:6] + "*" * max(len(nik) - 6, 0)
 
 
 def _code(obj: Any) -> str | None:
@@ -95,16 +97,8 @@ def person_out(person: Person, full_nik: bool) -> dict[str, Any]:
 
 
 def region_filter(code: str) -> Q:
-    """People managed in region ``code`` or below it (dotted boundary: 35.07 ≠ 35.071).
-
-    Like ``core.scoping.region_q``, whose district/village branch uses ``region_id__startswith``,
-    a lookup Django refuses on a foreign key (FieldError); this one goes through the code."""
-    level = code.count(".") + 1
-    if level == 1:
-        return Q(region_prov=code)
-    if level == 2:
-        return Q(region_kab=code)
-    return Q(region_id=code) | Q(region__code__startswith=code + ".")
+    """People managed in region ``code`` or below it (dotted boundary: 35.07 ≠ 35.071)."""
+    return region_q(Person.scope, (code,))
 
 
 def _people(user: User, action: str = VIEW) -> QuerySet[Person]:
@@ -136,8 +130,7 @@ class _Resolver:
         self.errors: list[DomainError] = []
 
     def _unknown(self, field: str, value: str, template: str = "unknown_code") -> None:
-        message = str(MESSAGES[template]).format(code=value, field=field)
-        self.errors.append(DomainError(template, field=field, message=message, value=value))
+        self.errors.append(DomainError(template, field=field, value=value, name=field))
 
     def code(self, model: type[Model], field: str, value: str | None) -> Any:
         if value in (None, ""):

@@ -94,6 +94,8 @@ class Person(models.Model):
             models.Index(fields=["region", "name", "id"], name="person_region_name"),
             models.Index(fields=["category", "region_prov"], name="person_cat_prov"),
             models.Index(fields=["organisation", "name"], name="person_org_name"),
+            models.Index(fields=["region_prov", "region_kab", "category", "kesos_background"],
+                         name="person_dashboard"),
         ]
 
     def __str__(self) -> str:

@@ -25,7 +25,7 @@ from sdmkesos.core.models import (
     Region,
     WorkforceCategory,
 )
-from sdmkesos.core.scoping import sees_full_nik
+from sdmkesos.core.scoping import display_nik, mask_nik, sees_full_nik
 
 from .forms import code_label
 from .models import EducationRecord, EmploymentRecord, Person
@@ -33,17 +33,8 @@ from .models import EducationRecord, EmploymentRecord, Person
 EMPTY = "\u2013"  # an en dash: "no value"
 
 
-def mask_nik(nik: str | None) -> str:
-    """Region digits and sequence stay visible; the birth date is hidden: 350701******0012."""
-    if not nik:
-        return ""
-    if len(nik) <= 10:
-        return "*" * len(nik)
-    return nik[:6] + "*" * (len(nik) - 10) + nik[-4:]
-
-
 def nik_for(user: Any, nik: str | None) -> str:
-    return (nik or "") if sees_full_nik(user) else mask_nik(nik)
+    return display_nik(user, nik or "")
 
 
 # --- list rows ---------------------------------------------------------------------------------

@@ -37,7 +37,7 @@ from .forms import (
 from .models import EducationRecord, EmploymentRecord, Person
 from .tables import EMPTY, history_rows, nik_for, person_rows
 
-REGION_FILTER = re.compile(r"[0-9]{2}(\.[0-9]{2})?")  # a province or a kab/kota
+REGION_FILTER = re.compile(r"[0-9]{2}(\.[0-9]{2}(\.[0-9]{2}(\.[0-9]{4})?)?)?")  # any level
 COUNT_CAP = 10_000  # the pager counts at most this many rows (+1 to know it is capped)
 HISTORY_LIMIT = 200
 FILTER_PARAMS = (

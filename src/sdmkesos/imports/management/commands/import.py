@@ -58,8 +58,9 @@ class Command(BaseCommand):
             if options["save_mapping"]:
                 Path(options["save_mapping"]).write_text(json.dumps(
                     dict(result.mapping.describe()), ensure_ascii=False, indent=1), "utf-8")
-        for err in result.errors[:50]:
-            self.stderr.write(f"  baris {err.row}, {err.column}: {err.message} ({err.value})")
+        for row_error in result.errors[:50]:
+            self.stderr.write(f"  baris {row_error.row}, {row_error.column}: "
+                              f"{row_error.message} ({row_error.value})")
         if options["report"]:
             write_report(result, options["report"])
         if result.errors and not result.committed and not result.dry_run:

@@ -303,7 +303,13 @@ def scenarios(users: dict[str, Any]) -> dict[str, Callable[[int], Any]]:
     districts = [users[f"bench-kab-{code}"] for code in DISTRICTS]
 
     def page(user: Any, params: dict[str, str]) -> Any:
-        return list(registry_queryset(fresh(user), params)[: PAGE + 1])
+        """The rows of the first page as the web UI fetches them (``page_rows`` picks the plan
+        for name searches from the capped count, which is measured separately)."""
+        from sdmkesos.people.views import is_name_search, page_rows
+
+        qs = registry_queryset(fresh(user), params)
+        n = capped_count(qs) if is_name_search(params) else 0
+        return page_rows(qs, 0, PAGE + 1, n, is_name_search(params))
 
     def count(user: Any, params: dict[str, str]) -> Any:
         return capped_count(registry_queryset(fresh(user), params))

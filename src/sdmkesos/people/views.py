@@ -406,30 +406,30 @@ def _sub_form(
     return render(request, name, context)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def education_add(request: HttpRequest, pk: int) -> HttpResponse:
+def _add_record(request: HttpRequest, pk: int, form: Any, action: Any, done: str, title: str,
+                url_name: str) -> HttpResponse:
+    """The shared add-a-history-record flow: validate, call the action, show errors inline."""
     user: Any = request.user
     person = _changeable(user, pk)
-    form = EducationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.do_add_education(
-                actor=user, channel=Channel.WEB, person=person, data=form.to_data()
-            )
+            action(actor=user, channel=Channel.WEB, person=person, data=form.to_data())
         except DomainError as err:
             form.apply_domain_error(err)
         else:
-            messages.success(request, _("Riwayat pendidikan ditambahkan."))
+            messages.success(request, done)
             return _hx_redirect(request, reverse("people:detail", args=[person.pk]))
-    return _sub_form(
-        request,
-        person,
-        form,
-        template="people/_sub_form.html",
-        title=_("Tambah riwayat pendidikan"),
-        action_url=reverse("people:education_add", args=[person.pk]),
-    )
+    return _sub_form(request, person, form, template="people/_sub_form.html", title=title,
+                     action_url=reverse(url_name, args=[person.pk]))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def education_add(request: HttpRequest, pk: int) -> HttpResponse:
+    form = EducationForm(request.POST if request.method == "POST" else None)
+    return _add_record(request, pk, form, actions.do_add_education,
+                       _("Riwayat pendidikan ditambahkan."), _("Tambah riwayat pendidikan"),
+                       "people:education_add")
 
 
 @login_required
@@ -449,27 +449,10 @@ def education_delete(request: HttpRequest, pk: int, record_pk: int) -> HttpRespo
 @login_required
 @require_http_methods(["GET", "POST"])
 def employment_add(request: HttpRequest, pk: int) -> HttpResponse:
-    user: Any = request.user
-    person = _changeable(user, pk)
-    form = EmploymentForm(request.POST if request.method == "POST" else None, user=user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.do_add_employment(
-                actor=user, channel=Channel.WEB, person=person, data=form.to_data()
-            )
-        except DomainError as err:
-            form.apply_domain_error(err)
-        else:
-            messages.success(request, _("Riwayat pekerjaan ditambahkan."))
-            return _hx_redirect(request, reverse("people:detail", args=[person.pk]))
-    return _sub_form(
-        request,
-        person,
-        form,
-        template="people/_sub_form.html",
-        title=_("Tambah riwayat pekerjaan"),
-        action_url=reverse("people:employment_add", args=[person.pk]),
-    )
+    form = EmploymentForm(request.POST if request.method == "POST" else None, user=request.user)
+    return _add_record(request, pk, form, actions.do_add_employment,
+                       _("Riwayat pekerjaan ditambahkan."), _("Tambah riwayat pekerjaan"),
+                       "people:employment_add")
 
 
 @login_required

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import connections
 from django.db.models import QuerySet, Value
 from django.db.models.functions import Concat
 from django.http import Http404, HttpRequest, HttpResponse
@@ -157,10 +158,12 @@ def capped_count(qs: QuerySet[Person]) -> int:
 
 def page_rows(qs: QuerySet[Person], offset: int, limit: int, count: int,
               name_search: bool) -> list[Person]:
-    """One page of ``qs``. A selective name search (at most COUNT_CAP matches) first collects
-    the matching ids through the search index and sorts just those: walking the name index in
-    order and filtering would read most of the table when the matches cluster (Siti, Dewi, ...)."""
-    if not name_search or count > COUNT_CAP:
+    """One page of ``qs``. On PostgreSQL, a selective name search (at most COUNT_CAP matches)
+    first collects the matching ids through the trigram index and sorts just those: walking the
+    name index in order and filtering would read most of the table when the matches cluster
+    (Siti, Dewi, ...)."""
+    trigram = connections[qs.db].vendor == "postgresql"  # SQLite has no search index to use
+    if not (name_search and trigram) or count > COUNT_CAP:
         return list(qs[offset : offset + limit])
     ids = list(qs.order_by(Concat("name", Value("")), "id")
                .values_list("id", flat=True)[offset : offset + limit])

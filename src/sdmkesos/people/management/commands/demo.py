@@ -18,7 +18,13 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
 from django.db.models import ProtectedError, RestrictedError
 
-from .serve import DEFAULT_ADDR, collect_static, ensure_assets, local_url, serve
+from sdmkesos.core.management.commands.serve import (
+    DEFAULT_ADDR,
+    collect_static,
+    ensure_assets,
+    local_url,
+    serve,
+)
 
 
 class Command(BaseCommand):

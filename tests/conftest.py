@@ -119,3 +119,14 @@ def users(make_user: Callable[..., User], make_person: Callable[..., Any]) -> di
         "kabbandung": make_user("kabbandung", Role.DISTRICT_OPERATOR, regions=["32.04"],
                                 organisation="DINSOS-32.04"),
     }
+
+
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+                               "QUEUES": ["default"]}}
+
+
+@pytest.fixture
+def immediate_tasks(settings: Any) -> None:
+    """Run background tasks inside the call that enqueues them (instead of the database queue
+    that `sdmkesos db_worker` drains)."""
+    settings.TASKS = IMMEDIATE_TASKS

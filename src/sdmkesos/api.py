@@ -24,10 +24,18 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, SessionAuth
 
+from sdmkesos.careers.api import router as careers_router
+from sdmkesos.certification.api import router as certification_router
+from sdmkesos.competency.api import router as competency_router
 from sdmkesos.core.api import auth_router, codelists_router, orgs_router, regions_router
 from sdmkesos.core.auth import find_token
 from sdmkesos.core.errors import DomainError, ValidationFailed
+from sdmkesos.dedup.api import router as dedup_router
+from sdmkesos.imports.api import router as imports_router
+from sdmkesos.partnerships.api import router as partnerships_router
 from sdmkesos.people.api import router as people_router
+from sdmkesos.planning.api import router as planning_router
+from sdmkesos.training.api import router as training_router
 
 STATUS_BY_CODE: dict[str, int] = {
     "not_authenticated": 401,
@@ -177,3 +185,11 @@ api.add_router("/regions", regions_router)
 api.add_router("/organisations", orgs_router)
 api.add_router("/codelists", codelists_router)
 api.add_router("/persons", people_router)
+api.add_router("/imports", imports_router)
+api.add_router("/dedup", dedup_router)
+api.add_router("/competency", competency_router)
+api.add_router("/training", training_router)
+api.add_router("/certification", certification_router)
+api.add_router("/careers", careers_router)
+api.add_router("/planning", planning_router)
+api.add_router("/partnerships", partnerships_router)

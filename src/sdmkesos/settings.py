@@ -50,11 +50,19 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "sdmkesos.core",
     "sdmkesos.people",
     "sdmkesos.imports",
     "sdmkesos.planning",
     "sdmkesos.dashboards",
+    "sdmkesos.dedup",
+    "sdmkesos.competency",
+    "sdmkesos.training",
+    "sdmkesos.certification",
+    "sdmkesos.careers",
+    "sdmkesos.partnerships",
 ]
 
 MIDDLEWARE = [
@@ -111,6 +119,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+# Background work (imports, de-duplication, planning, certificates) goes through Django's tasks
+# API (the django-tasks backport). SDMKESOS_TASKS: "db" (default; run `sdmkesos db_worker`),
+# "immediate" (run inside the request; tests and tiny installs).
+_TASK_BACKENDS = {
+    "db": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+TASKS = {
+    "default": {
+        "BACKEND": _TASK_BACKENDS[os.environ.get("SDMKESOS_TASKS", "db")],
+        "QUEUES": ["default"],
+    }
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CareersConfig(AppConfig):
+    name = "sdmkesos.careers"
+    label = "careers"
+    verbose_name = "Functional careers and performance"

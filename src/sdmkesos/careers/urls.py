@@ -1,0 +1,7 @@
+"""Web pages of the careers app, mounted under /karier/."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "careers"
+
+urlpatterns: list = []

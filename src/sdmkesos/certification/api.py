@@ -1,0 +1,5 @@
+"""API endpoints of the certification app, mounted under /api/v1/certification/."""
+
+from ninja import Router
+
+router = Router(tags=["certification"])

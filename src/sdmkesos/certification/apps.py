@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CertificationConfig(AppConfig):
+    name = "sdmkesos.certification"
+    label = "certification"
+    verbose_name = "Competency certification"

@@ -1,0 +1,7 @@
+"""Web pages of the certification app, mounted under /sertifikasi/."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "certification"
+
+urlpatterns: list = []

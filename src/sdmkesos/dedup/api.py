@@ -1,0 +1,5 @@
+"""API endpoints of the dedup app, mounted under /api/v1/dedup/."""
+
+from ninja import Router
+
+router = Router(tags=["dedup"])

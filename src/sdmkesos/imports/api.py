@@ -1,0 +1,5 @@
+"""API endpoints of the imports app, mounted under /api/v1/imports/."""
+
+from ninja import Router
+
+router = Router(tags=["imports"])

@@ -1,0 +1,5 @@
+"""API endpoints of the planning app, mounted under /api/v1/planning/."""
+
+from ninja import Router
+
+router = Router(tags=["planning"])

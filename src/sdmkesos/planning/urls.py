@@ -1,0 +1,7 @@
+"""Web pages of the planning app, mounted under /perencanaan/."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "planning"
+
+urlpatterns: list = []

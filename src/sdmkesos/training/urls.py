@@ -1,0 +1,7 @@
+"""Web pages of the training app, mounted under /pelatihan/."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "training"
+
+urlpatterns: list = []

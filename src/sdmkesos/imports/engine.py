@@ -6,7 +6,9 @@ import killed half-way leaves the database as it was."""
 
 from __future__ import annotations
 
+import itertools
 import json
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,8 +18,8 @@ from django.utils.translation import get_language
 
 from . import persons
 from .parsing import is_blank, normalise_label, text
-from .readers import read_rows
-from .spec import Column, Mapping, RowError, detect_mapping
+from .readers import estimate_rows, read_rows
+from .spec import HEADER_SCAN_ROWS, Column, Mapping, RowError, detect_mapping
 
 TOTAL_WORDS = {"jumlah", "total", "sub total", "subtotal", "grand total"}
 
@@ -32,7 +34,7 @@ class ImportResult:
     mapping: Mapping | None = None
     dry_run: bool = False
     committed: bool = False
-    raw_rows: list[list[Any]] = field(default_factory=list)
+    path: Path | None = None
     statuses: dict[int, str] = field(default_factory=dict)
 
     @property
@@ -50,11 +52,16 @@ class ImportResult:
 
 def _is_total_row(cells: list[Any]) -> bool:
     first = next((c for c in cells if not is_blank(c)), None)
-    return first is not None and normalise_label(first) in TOTAL_WORDS
+    if type(first) is not str or first.lstrip()[:1].lower() not in ("j", "t", "s", "g"):
+        return False
+    return normalise_label(first) in TOTAL_WORDS
 
 
 def _is_numbering_row(cells: list[Any]) -> bool:
     """The '1 2 3 4 ...' row offices put under the header."""
+    first = next((c for c in cells if not is_blank(c)), None)
+    if first not in (1, "1", 1.0):
+        return False
     values = [text(c) for c in cells if not is_blank(c)]
     return len(values) >= 3 and values == [str(i) for i in range(1, len(values) + 1)]
 
@@ -87,33 +94,91 @@ def extract(raw_rows: list[list[Any]], columns: tuple[Column, ...],
     return mapping, rows, errors
 
 
+def iter_data_rows(rows: Iterator[list[Any]], mapping: Mapping, first_index: int = 0,
+                   ) -> Iterator[tuple[int, dict[str, Any]]]:
+    """The data rows under the header as (sheet row number, {column key: cell}); blank, total
+    and numbering rows skipped. ``rows`` starts at sheet row ``first_index + 1``."""
+    items = list(mapping.columns.items())
+    for index, cells in enumerate(rows, start=first_index):
+        if index < mapping.header_row:
+            continue
+        if all(is_blank(c) for c in cells) or _is_total_row(cells) or _is_numbering_row(cells):
+            continue
+        width = len(cells)
+        values = {key: cells[i] for i, key in items if i < width}
+        if all(is_blank(v) for v in values.values()):
+            continue
+        yield index + 1, values
+
+
+def _header_errors(mapping: Mapping | None, columns: tuple[Column, ...]) -> list[RowError]:
+    if mapping is None:
+        lang = (get_language() or "id")[:2]
+        message = ("Baris judul kolom tidak ditemukan (misalnya NIK, Nama). Gunakan templat atau "
+                   "petakan kolom dengan --map." if lang != "en" else
+                   "No header row found (e.g. NIK, Nama). Use the template or map the columns "
+                   "with --map.")
+        return [RowError(0, "", "", "header_not_found", message)]
+    return [RowError(mapping.header_row, c.label, "", "column_missing",
+                     f"Kolom wajib '{c.label}' tidak ada")
+            for c in columns if c.required and c.key not in mapping.columns.values()]
+
+
+Progress = Callable[[int, int | None], None]
+CHUNK_ROWS = 20_000
+
+
 def run_person_import(path: str | Path, *, actor: Any, channel: str = "import",
                       dry_run: bool = False, keep_valid: bool = False,
                       overrides: dict[str, str] | None = None,
-                      note: str | None = None) -> ImportResult:
+                      note: str | None = None, progress: Progress | None = None,
+                      chunk_rows: int = CHUNK_ROWS) -> ImportResult:
+    """Import a persons sheet. The file streams through in chunks of ``chunk_rows`` rows:
+    validate a chunk, write it, go on; all inside one transaction, rolled back at the end when
+    anything was rejected in all-or-nothing mode (the rest is still validated, so the report
+    lists every problem), or when ``dry_run``. ``progress(done, total)`` is called per chunk
+    (``total`` is an estimate, or None)."""
     from sdmkesos.people.actions import do_import_persons
 
     path = Path(path)
-    raw_rows = [list(r) for r in read_rows(path)]
-    mapping, rows, errors = extract(raw_rows, persons.COLUMNS, overrides)
-    result = ImportResult(rows=len(rows), mapping=mapping, dry_run=dry_run, raw_rows=raw_rows)
-    if mapping is None or errors:
-        result.errors = errors
+    total = estimate_rows(path)
+    stream = read_rows(path)
+    head = [list(r) for r in itertools.islice(stream, HEADER_SCAN_ROWS)]
+    mapping = detect_mapping(head, persons.COLUMNS, overrides)
+    result = ImportResult(mapping=mapping, dry_run=dry_run, path=path)
+    header_errors = _header_errors(mapping, persons.COLUMNS)
+    if mapping is None or header_errors:
+        result.errors = header_errors
         return result
-    valid, row_errors = persons.validate_rows(rows, actor)
-    result.errors = row_errors
-    if dry_run or (row_errors and not keep_valid) or not valid:
-        return result
+    state = persons.ValidationState.start(actor)
+    note = note or f"file {path.name}"
+    counts = [0, 0, 0]
+    writing = not dry_run
+    data_rows = iter_data_rows(itertools.chain(head, stream), mapping)
     with transaction.atomic():
-        outcome = do_import_persons(actor=actor, channel=channel, rows=valid,
-                                    note=note or f"file {path.name}")
-        result.errors += [RowError(*r) for r in outcome.rejected]
-        if outcome.rejected and not keep_valid:
+        while chunk := list(itertools.islice(data_rows, chunk_rows)):
+            result.rows += len(chunk)
+            valid, row_errors = persons.validate_rows(chunk, actor, state)
+            result.errors += row_errors
+            if row_errors and not keep_valid:
+                writing = False
+            if writing and valid:
+                outcome = do_import_persons(actor=actor, channel=channel, rows=valid, note=note)
+                result.errors += [RowError(*r) for r in outcome.rejected]
+                if outcome.rejected and not keep_valid:
+                    writing = False
+                counts[0] += outcome.created
+                counts[1] += outcome.updated
+                counts[2] += outcome.unchanged
+                result.statuses.update(outcome.statuses)
+            if progress is not None:
+                progress(chunk[-1][0], total)
+        if not writing:
             transaction.set_rollback(True)
-            return result
-    result.created, result.updated, result.unchanged = (
-        outcome.created, outcome.updated, outcome.unchanged)
-    result.statuses = outcome.statuses
-    result.committed = True
+    if writing:
+        result.created, result.updated, result.unchanged = counts
+        result.committed = True
+    else:
+        result.statuses = {}
     result.errors.sort(key=lambda e: e.row)
     return result

@@ -41,10 +41,19 @@ class CellError(Exception):
 
 
 def is_blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+    if value is None:
+        return True
+    if type(value) is str:
+        return not value or value.isspace()
+    return False
 
 
 def text(value: Any) -> str:
+    if type(value) is str:
+        folded = " ".join(value.split())
+        if folded[:1] == "'" and folded[1:2] in ("=", "+", "-", "@"):
+            return folded[1:]  # undo the export's formula neutralisation
+        return folded
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():

@@ -183,15 +183,30 @@ def _lang() -> str:
     return (get_language() or "id")[:2]
 
 
+@dataclass
+class ValidationState:
+    """What validating one file carries from one chunk of rows to the next."""
+
+    resolver: Resolver
+    scope: Any
+    seen_nik: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def start(cls, actor: Any) -> ValidationState:
+        return cls(Resolver.load(actor), scope_for(actor))
+
+
 def validate_rows(rows: list[tuple[int, dict[str, Any]]], actor: Any,
+                  state: ValidationState | None = None,
                   ) -> tuple[list[tuple[int, dict[str, Any]]], list[RowError]]:
-    """Turn raw cells (by column key) into registry data. Returns (valid rows, errors)."""
-    resolver = Resolver.load(actor)
-    scope = scope_for(actor)
+    """Turn raw cells (by column key) into registry data. Returns (valid rows, errors). Pass the
+    same ``state`` for every chunk of one file (lookups loaded once; duplicate NIKs across
+    chunks found)."""
+    state = state or ValidationState.start(actor)
+    resolver, scope, seen_nik = state.resolver, state.scope, state.seen_nik
     lang = _lang()
     valid: list[tuple[int, dict[str, Any]]] = []
     errors: list[RowError] = []
-    seen_nik: dict[str, int] = {}
     labels = {c.key: c.label for c in COLUMNS}
 
     for row_no, cells in rows:

@@ -61,3 +61,22 @@ def read_rows(path: str | Path) -> Iterator[list[Any]]:
     raise UnreadableFile(
         f"Format {suffix or '(tanpa ekstensi)'} tidak didukung; gunakan .xlsx, .xls, .ods atau .csv"
     )
+
+
+def estimate_rows(path: str | Path) -> int | None:
+    """About how many rows the file has (for progress), cheaply; None when unknown."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    try:
+        if suffix in {".csv", ".txt"}:
+            with path.open("rb") as handle:
+                return sum(block.count(b"\n") for block in iter(lambda: handle.read(1 << 20),
+                                                                 b""))
+        if suffix in EXCEL_SUFFIXES:
+            from python_calamine import CalamineWorkbook
+
+            sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
+            return int(sheet.height)
+    except Exception:  # an estimate only; reading reports real problems
+        return None
+    return None

@@ -10,6 +10,7 @@ from openpyxl.styles import Font, PatternFill
 
 from .engine import ImportResult
 from .exporting import neutralise
+from .readers import read_rows
 
 RED = PatternFill("solid", fgColor="FFF2CC")
 
@@ -24,8 +25,9 @@ def write_report(result: ImportResult, path: str | Path) -> Path:
     for e in result.errors:
         by_row.setdefault(e.row, []).append(f"{e.column}: {e.message}" if e.column else e.message)
     header_row = result.mapping.header_row if result.mapping else 0
-    width = max((len(r) for r in result.raw_rows), default=0)
-    for index, cells in enumerate(result.raw_rows, start=1):
+    raw_rows = [list(r) for r in read_rows(result.path)] if result.path else []
+    width = max((len(r) for r in raw_rows), default=0)
+    for index, cells in enumerate(raw_rows, start=1):
         values: list[Any] = [neutralise(c) for c in cells] + [None] * (width - len(cells))
         if index == header_row:
             values += ["Keterangan kesalahan", "Status"]

@@ -309,18 +309,31 @@ def do_import_persons(*, actor: Any, channel: str, rows: list[tuple[int, dict[st
     Blank cells never erase data. A new assignment (organisation/position/category/status that
     differs from the current one) closes the current employment record; a new education level or
     field adds an education record. Rows whose NIK or NIP belongs to someone outside the actor's
-    scope are rejected. Must run inside the caller's transaction (all-or-nothing)."""
+    scope are rejected, and so are new rows whose managing office lies outside it.
+
+    Fast path: existing people are compared as plain tuples (an unchanged row costs no query of
+    its own); new people, their first employment and education records and their audit events
+    are written in bulk (COPY on PostgreSQL) with ids allocated up front. Must run inside the
+    caller's transaction (all-or-nothing)."""
+    from sdmkesos.imports.bulk import allocate_ids, insert_rows
+
     if not can(actor, ADD):
         raise DomainError("forbidden")
     outcome = ImportOutcome()
+    scope = scope_for(actor)
     niks = [d["nik"] for _, d in rows]
-    existing: dict[str, Person] = {}
+    existing: dict[str, tuple[Any, ...]] = {}
     in_scope: set[int] = set()
     for chunk in _chunks(niks):
-        for p in Person.objects.filter(nik__in=chunk).select_related("organisation"):
-            existing[p.nik] = p
-        in_scope.update(Person.objects.restrict(actor, CHANGE).filter(nik__in=chunk)
-                        .values_list("id", flat=True))
+        for values in Person.objects.filter(nik__in=chunk).values_list(*_COMPARE):
+            existing[values[1]] = values
+        if not scope.unrestricted:
+            in_scope.update(Person.objects.restrict(actor, CHANGE).filter(nik__in=chunk)
+                            .values_list("id", flat=True))
+    schooling: set[tuple[int, int, int | None]] = set()
+    for chunk in _chunks([v[0] for v in existing.values()]):
+        schooling.update(EducationRecord.objects.filter(person_id__in=chunk).values_list(
+            "person_id", "level_id", "field_id"))
     nips = [d["nip"] for _, d in rows if d.get("nip")]
     nip_holders: dict[str, tuple[str, str, int]] = {}
     for chunk in _chunks(nips):
@@ -328,10 +341,11 @@ def do_import_persons(*, actor: Any, channel: str, rows: list[tuple[int, dict[st
                 "nip", "nik", "name", "id"):
             nip_holders[str(nip)] = (nik, name, pk)
 
-    new_people: list[tuple[int, Person, dict[str, Any]]] = []
+    new_rows: list[tuple[int, dict[str, Any], str | None]] = []
     events: list[AuditEvent] = []
-    request_id = audit.current_request_id.get()
+    request_id = audit.current_request_id.get() or ""
     label = actor.get_username() if getattr(actor, "pk", None) else "system"
+    actor_id = actor.pk if label != "system" else None
     for row_no, data in rows:
         holder = nip_holders.get(str(data.get("nip") or ""))
         if holder and holder[0] != data["nik"]:
@@ -339,85 +353,134 @@ def do_import_persons(*, actor: Any, channel: str, rows: list[tuple[int, dict[st
                                 holder_id=holder[2])
             outcome.rejected.append((row_no, "NIP", data["nip"], "nip_taken", taken.message))
             continue
-        person = existing.get(data["nik"])
-        if person is None:
-            fields = {k: data[k] for k in IMPORT_PERSON_KEYS if k in data}
-            new_people.append((row_no, Person(**fields), data))
+        current = existing.get(data["nik"])
+        if current is None:
+            org = data.get("organisation")
+            region = org.managing_region_code if org is not None else None
+            if not scope.unrestricted and (region is None or not scope.covers_region(region)):
+                outcome.rejected.append((row_no, "Unit Kerja", org.name if org else "",
+                                         "out_of_scope", DomainError(
+                                             "move_out_of_scope", field="organisation",
+                                             region=region or "nasional").message))
+                continue
+            new_rows.append((row_no, data, region))
             continue
-        if person.pk not in in_scope:
-            taken = DomainError("nik_taken", nik=data["nik"], holder=person.name,
-                                holder_id=person.pk)
+        if not scope.unrestricted and current[0] not in in_scope:
+            taken = DomainError("nik_taken", nik=data["nik"], holder=current[2],
+                                holder_id=current[0])
             outcome.rejected.append((row_no, "NIK", data["nik"], "nik_taken_out_of_scope",
                                      taken.message))
             continue
+        if not _import_differs(current, data, schooling):
+            outcome.unchanged += 1
+            outcome.statuses[row_no] = "unchanged"
+            continue
+        person = Person.objects.select_related("organisation").get(pk=current[0])
         changes = _import_update(person, data)
         if changes:
             outcome.updated += 1
             outcome.statuses[row_no] = "updated"
-            events.append(AuditEvent(actor=actor if label != "system" else None,
-                                     actor_label=label, channel=channel, action="update",
-                                     object_type=PERSON_TYPE, object_id=str(person.pk),
-                                     object_repr=person.name[:200], changes=changes,
-                                     note=note[:255], region_code=person.region_id or "",
+            events.append(AuditEvent(actor_id=actor_id, actor_label=label, channel=channel,
+                                     action="update", object_type=PERSON_TYPE,
+                                     object_id=str(person.pk), object_repr=person.name[:200],
+                                     changes=changes, note=note[:255],
+                                     region_code=person.region_id or "",
                                      request_id=request_id))
         else:
             outcome.unchanged += 1
             outcome.statuses[row_no] = "unchanged"
-
-    if new_people:
-        for _, person, data in new_people:
-            _apply_current(person, data)
-        created = Person.objects.bulk_create([p for _, p, _ in new_people], batch_size=500)
-        if created and created[0].pk is None:  # backends without RETURNING
-            by_nik = dict(Person.objects.filter(nik__in=[p.nik for p in created])
-                          .values_list("nik", "id"))
-            for p in created:
-                p.pk = by_nik[p.nik]
-        jobs, schooling = [], []
-        for row_no, person, data in new_people:
-            if data.get("organisation") is not None:
-                jobs.append(EmploymentRecord(person=person, **{
-                    k: data.get(k) for k in IMPORT_JOB_KEYS if k != "position"},
-                    position=data.get("position", "")))
-            if data.get("education_level") is not None:
-                schooling.append(EducationRecord(
-                    person=person, level=data["education_level"],
-                    field=data.get("field_of_study"), field_text=data.get("field_text", ""),
-                    institution=data.get("institution", "")))
-            outcome.created += 1
-            outcome.statuses[row_no] = "created"
-            events.append(AuditEvent(
-                actor=actor if label != "system" else None, actor_label=label,
-                channel=channel, action="create", object_type=PERSON_TYPE,
-                object_id=str(person.pk), object_repr=person.name[:200],
-                changes={k: [None, v] for k, v in audit.snapshot(person, PERSON_FIELDS).items()
-                         if v not in (None, "", False)},
-                note=note[:255], region_code=person.region_id or "", request_id=request_id))
-        EmploymentRecord.objects.bulk_create(jobs, batch_size=1000)
-        EducationRecord.objects.bulk_create(schooling, batch_size=1000)
-        # Every new row must land inside the actor's scope (validation checked the office).
-        outside = [p for _, p, _ in new_people if p.region_id is None or not scope_for(
-            actor).covers_region(p.region_id)]
-        if outside and not scope_for(actor).unrestricted:
-            ids = set(Person.objects.restrict(actor, ADD).filter(
-                pk__in=[p.pk for p in outside]).values_list("id", flat=True))
-            if any(p.pk not in ids for p in outside):
-                raise DomainError("move_out_of_scope", field="organisation", region="-")
     AuditEvent.objects.bulk_create(events, batch_size=1000)
+    if new_rows:
+        _insert_new_people(new_rows, outcome, actor_id=actor_id, label=label, channel=channel,
+                           note=note[:255], request_id=request_id,
+                           allocate_ids=allocate_ids, insert_rows=insert_rows)
     return outcome
 
 
-def _apply_current(person: Person, data: dict[str, Any]) -> None:
-    """Denormalised fields of a new person, as ``refresh_current`` would derive them."""
-    for key in IMPORT_JOB_KEYS:
-        if data.get(key) is not None:
-            setattr(person, key, data[key])
-    if data.get("education_level") is not None:
-        person.education_level = data["education_level"]
-        person.field_of_study = data.get("field_of_study")
+# id, nik, name, then the values an import can change, in _IMPORT_CMP order.
+_IMPORT_CMP = [*IMPORT_PERSON_KEYS, "organisation_id", "position", "category_id",
+               "employment_status_id"]
+_COMPARE = ["id", "nik", "name", *_IMPORT_CMP]
+_NEW_PERSON_FIELDS = [
+    "id", "nik", "nip", "name", "sex", "birth_place", "birth_date", "phone", "email", "address",
+    "region", "region_prov", "region_kab", "organisation", "position", "category",
+    "employment_status", "education_level", "field_of_study", "kesos_background", "created_at",
+    "updated_at"]
+_AUDIT_FIELDS = ["at", "actor", "actor_label", "channel", "action", "object_type", "object_id",
+                 "object_repr", "changes", "request_id", "note", "region_code"]
+
+
+def _pk(value: Any) -> Any:
+    return value.pk if hasattr(value, "pk") else value
+
+
+def _import_differs(current: tuple[Any, ...], data: dict[str, Any],
+                    schooling: set[tuple[int, int, int | None]]) -> bool:
+    """Would this row change the person (``current`` as in _COMPARE)? Blank cells never do."""
+    for offset, key in enumerate(_IMPORT_CMP, start=3):
+        name = key.removesuffix("_id")
+        value = data.get(name)
+        if value in (None, ""):
+            continue
+        if _pk(value) != current[offset]:
+            return True
+    level = data.get("education_level")
+    if level is not None:
         field_entry = data.get("field_of_study")
-        person.kesos_background = bool(field_entry is not None and field_entry.is_kesos)
-    _derive(person)
+        return (current[0], level.pk, field_entry.pk if field_entry is not None else None) \
+            not in schooling
+    return False
+
+
+def _insert_new_people(new_rows: list[tuple[int, dict[str, Any], str | None]],
+                       outcome: ImportOutcome, *, actor_id: Any, label: str, channel: str,
+                       note: str, request_id: str, allocate_ids: Any, insert_rows: Any) -> None:
+    import json
+
+    from django.utils import timezone
+
+    from sdmkesos.core.models import region_parts
+
+    now = timezone.now()
+    ids = allocate_ids(Person, len(new_rows))
+    people: list[tuple[Any, ...]] = []
+    jobs: list[tuple[Any, ...]] = []
+    schooling: list[tuple[Any, ...]] = []
+    events: list[tuple[Any, ...]] = []
+    for pk, (row_no, data, region) in zip(ids, new_rows, strict=True):
+        org = data.get("organisation")
+        category = data.get("category")
+        status = data.get("employment_status")
+        level = data.get("education_level")
+        field_entry = data.get("field_of_study") if level is not None else None
+        prov, kab = region_parts(region)
+        kesos = bool(field_entry is not None and field_entry.is_kesos)
+        person = (pk, data["nik"], data.get("nip") or None, data["name"], data.get("sex", ""),
+                  data.get("birth_place", ""), data["birth_date"], data.get("phone", ""),
+                  data.get("email", ""), data.get("address", ""), region, prov, kab,
+                  _pk(org), data.get("position", ""), _pk(category), _pk(status), _pk(level),
+                  _pk(field_entry), kesos, now, now)
+        people.append(person)
+        if org is not None:
+            jobs.append((pk, org.pk, data.get("position", ""), _pk(category), _pk(status)))
+        if level is not None:
+            schooling.append((pk, level.pk, _pk(data.get("field_of_study")),
+                              data.get("field_text", ""), data.get("institution", "")))
+        changes = {name: [None, value.isoformat() if hasattr(value, "isoformat") else value]
+                   for name, value in zip(_NEW_PERSON_FIELDS[1:20], person[1:20], strict=True)
+                   if value not in (None, "", False) and name not in ("region_prov",
+                                                                       "region_kab")}
+        events.append((now, actor_id, label, channel, "create", PERSON_TYPE, str(pk),
+                       data["name"][:200], json.dumps(changes), request_id, note,
+                       region or ""))
+        outcome.created += 1
+        outcome.statuses[row_no] = "created"
+    insert_rows(Person, _NEW_PERSON_FIELDS, people)
+    insert_rows(EmploymentRecord, ["person", "organisation", "position", "category",
+                                   "employment_status"], jobs)
+    insert_rows(EducationRecord, ["person", "level", "field", "field_text", "institution"],
+                schooling)
+    insert_rows(AuditEvent, _AUDIT_FIELDS, events)
 
 
 def _import_update(person: Person, data: dict[str, Any]) -> dict[str, list[Any]]:

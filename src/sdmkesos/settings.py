@@ -134,6 +134,19 @@ TASKS = {
     }
 }
 
+# One cache shared by the web and worker processes of a machine (import progress, rate limits).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache"),
+        "TIMEOUT": 3600,
+    }
+}
+# Largest sheet accepted by the upload page (megabytes).
+SDMKESOS_IMPORT_MAX_MB = int(os.environ.get("SDMKESOS_IMPORT_MAX_MB", "200"))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 

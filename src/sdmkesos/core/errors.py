@@ -26,6 +26,8 @@ MESSAGES: dict[str, Any] = {
     "invalid_sex": _("Jenis kelamin harus L atau P."),
     "username_taken": _("Nama pengguna {username} sudah dipakai."),
     "scope_required": _("Peran ini memerlukan lingkup wilayah atau organisasi."),
+    "invalid_choice": _("Pilihan {value} tidak dikenal."),
+    "conflict": _("Data bentrok dengan keadaan saat ini."),
 }
 
 

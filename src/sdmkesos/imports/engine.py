@@ -16,7 +16,6 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import get_language
 
-from . import persons
 from .parsing import is_blank, normalise_label, text
 from .readers import estimate_rows, read_rows
 from .spec import HEADER_SCAN_ROWS, Column, Mapping, RowError, detect_mapping
@@ -128,29 +127,31 @@ Progress = Callable[[int, int | None], None]
 CHUNK_ROWS = 20_000
 
 
-def run_person_import(path: str | Path, *, actor: Any, channel: str = "import",
-                      dry_run: bool = False, keep_valid: bool = False,
-                      overrides: dict[str, str] | None = None,
-                      note: str | None = None, progress: Progress | None = None,
-                      chunk_rows: int = CHUNK_ROWS) -> ImportResult:
-    """Import a persons sheet. The file streams through in chunks of ``chunk_rows`` rows:
-    validate a chunk, write it, go on; all inside one transaction, rolled back at the end when
-    anything was rejected in all-or-nothing mode (the rest is still validated, so the report
-    lists every problem), or when ``dry_run``. ``progress(done, total)`` is called per chunk
-    (``total`` is an estimate, or None)."""
-    from sdmkesos.people.actions import do_import_persons
+def run_import(kind: str | Any, path: str | Path, *, actor: Any, channel: str = "import",
+               dry_run: bool = False, keep_valid: bool = False,
+               overrides: dict[str, str] | None = None, note: str | None = None,
+               progress: Progress | None = None, chunk_rows: int = CHUNK_ROWS) -> ImportResult:
+    """Import a sheet of ``kind`` (a name in ``imports.kinds.KINDS`` or an ImportKind).
 
+    The file streams through in chunks of ``chunk_rows`` rows: validate a chunk, write it, go
+    on; all inside one transaction, rolled back at the end when anything was rejected in
+    all-or-nothing mode (the rest is still validated, so the report lists every problem), or
+    when ``dry_run``. ``progress(done, total)`` is called per chunk (``total`` is an estimate,
+    or None)."""
+    from .kinds import get_kind
+
+    spec = get_kind(kind) if isinstance(kind, str) else kind
     path = Path(path)
     total = estimate_rows(path)
     stream = read_rows(path)
     head = [list(r) for r in itertools.islice(stream, HEADER_SCAN_ROWS)]
-    mapping = detect_mapping(head, persons.COLUMNS, overrides)
+    mapping = detect_mapping(head, spec.columns, overrides)
     result = ImportResult(mapping=mapping, dry_run=dry_run, path=path)
-    header_errors = _header_errors(mapping, persons.COLUMNS)
+    header_errors = _header_errors(mapping, spec.columns)
     if mapping is None or header_errors:
         result.errors = header_errors
         return result
-    state = persons.ValidationState.start(actor)
+    state = spec.start(actor)
     note = note or f"file {path.name}"
     counts = [0, 0, 0]
     writing = not dry_run
@@ -158,12 +159,12 @@ def run_person_import(path: str | Path, *, actor: Any, channel: str = "import",
     with transaction.atomic():
         while chunk := list(itertools.islice(data_rows, chunk_rows)):
             result.rows += len(chunk)
-            valid, row_errors = persons.validate_rows(chunk, actor, state)
+            valid, row_errors = spec.validate(chunk, actor, state)
             result.errors += row_errors
             if row_errors and not keep_valid:
                 writing = False
             if writing and valid:
-                outcome = do_import_persons(actor=actor, channel=channel, rows=valid, note=note)
+                outcome = spec.write(actor=actor, channel=channel, rows=valid, note=note)
                 result.errors += [RowError(*r) for r in outcome.rejected]
                 if outcome.rejected and not keep_valid:
                     writing = False
@@ -182,3 +183,7 @@ def run_person_import(path: str | Path, *, actor: Any, channel: str = "import",
         result.statuses = {}
     result.errors.sort(key=lambda e: e.row)
     return result
+
+
+def run_person_import(path: str | Path, **kwargs: Any) -> ImportResult:
+    return run_import("persons", path, **kwargs)

@@ -10,17 +10,31 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from sdmkesos.core.choices import Channel
 from sdmkesos.core.errors import DomainError
 from sdmkesos.core.models import User
-from sdmkesos.imports.engine import run_person_import
+from sdmkesos.imports.engine import run_import
+from sdmkesos.imports.kinds import KINDS
 from sdmkesos.imports.readers import UnreadableFile
 from sdmkesos.imports.report import write_report
 
 
+def load_mapping(name: str, kind: str) -> dict[str, str]:
+    from sdmkesos.imports.models import SavedMapping
+
+    path = Path(name)
+    if path.suffix == ".json" or path.exists():
+        return dict(json.loads(path.read_text("utf-8")))
+    saved = SavedMapping.objects.filter(kind=kind, name=name).first()
+    if saved is None:
+        raise CommandError(f"Pemetaan '{name}' tidak ditemukan / mapping not found")
+    return dict(saved.mapping)
+
+
 class Command(BaseCommand):
-    help = ("Import an office sheet (.xlsx, .xls, .ods, .csv): `sdmkesos import persons FILE`. "
+    help = ("Import an office sheet (.xlsx, .xls, .ods, .csv): `sdmkesos import persons FILE` "
+            "(also `education`, `employment`). "
             "Prints a JSON summary as its last line; exit 0 when nothing was rejected.")
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("kind", choices=["persons"])
+        parser.add_argument("kind", choices=sorted(KINDS))
         parser.add_argument("file")
         parser.add_argument("--user", default="nasional",
                             help="account whose scope applies (default: nasional)")
@@ -30,8 +44,13 @@ class Command(BaseCommand):
         parser.add_argument("--report", help="write the annotated .xlsx here")
         parser.add_argument("--map", action="append", default=[], metavar="HEADER=COLUMN",
                             help="map a header to a column key (repeatable), e.g. 'No Induk=nik'")
-        parser.add_argument("--mapping", help="a saved mapping (JSON {header: column})")
+        parser.add_argument("--mapping", help="a saved mapping: a JSON file {header: column}, "
+                            "or the name of a mapping saved in the web UI")
         parser.add_argument("--save-mapping", help="save the mapping used to this JSON file")
+
+    def show_progress(self, done: int, total: int | None) -> None:
+        share = f" ({min(done / total, 1):.0%})" if total else ""
+        self.stderr.write(f"  baris / rows {done:,}{share}")
 
     def handle(self, *args: Any, **options: Any) -> None:
         user = User.objects.filter(username=options["user"]).first()
@@ -39,14 +58,15 @@ class Command(BaseCommand):
             raise CommandError(f"Pengguna {options['user']} tidak ada")
         overrides: dict[str, str] = {}
         if options["mapping"]:
-            overrides.update(json.loads(Path(options["mapping"]).read_text("utf-8")))
+            overrides.update(load_mapping(options["mapping"], options["kind"]))
         for item in options["map"]:
             header, _, key = item.partition("=")
             overrides[header] = key
         try:
-            result = run_person_import(options["file"], actor=user, channel=Channel.IMPORT,
-                                       dry_run=options["dry_run"],
-                                       keep_valid=options["keep_valid"], overrides=overrides)
+            result = run_import(options["kind"], options["file"], actor=user,
+                                channel=Channel.IMPORT, dry_run=options["dry_run"],
+                                keep_valid=options["keep_valid"], overrides=overrides,
+                                progress=self.show_progress)
         except UnreadableFile as err:
             raise CommandError(err.message) from err
         except DomainError as err:

@@ -1,0 +1,60 @@
+"""The record types the sheet engine imports. A new type declares its columns, how a chunk of rows
+is validated and how valid rows are written; the engine (reading, header detection, chunking,
+modes, transaction, progress, report) is shared. Later apps register theirs with
+:func:`register`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from . import history, persons
+from .spec import Column
+
+
+@dataclass(frozen=True)
+class ImportKind:
+    name: str
+    label: Any
+    columns: tuple[Column, ...]
+    start: Callable[[Any], Any]  # actor -> per-file validation state
+    validate: Callable[..., Any]  # (rows, actor, state) -> (valid rows, errors)
+    write: Callable[..., Any]  # (actor=, channel=, rows=, note=) -> outcome
+    example: tuple[Any, ...] = ()
+    skip_template: frozenset[str] = frozenset()
+
+    def template_headers(self) -> list[str]:
+        return [c.label for c in self.columns if c.key not in self.skip_template]
+
+
+def _write_persons(**kwargs: Any) -> Any:
+    from sdmkesos.people.actions import do_import_persons
+
+    return do_import_persons(**kwargs)
+
+
+KINDS: dict[str, ImportKind] = {}
+
+
+def register(kind: ImportKind) -> ImportKind:
+    KINDS[kind.name] = kind
+    return kind
+
+
+register(ImportKind(
+    "persons", _("Pekerja"), persons.COLUMNS, persons.ValidationState.start,
+    persons.validate_rows, _write_persons, tuple(persons.example_row()),
+    skip_template=frozenset({"place_date"})))
+register(ImportKind(
+    "education", _("Riwayat pendidikan"), history.EDUCATION_COLUMNS, history.start,
+    history.validate_education, history.write_education, tuple(history.EDUCATION_EXAMPLE)))
+register(ImportKind(
+    "employment", _("Riwayat pekerjaan"), history.EMPLOYMENT_COLUMNS, history.start,
+    history.validate_employment, history.write_employment, tuple(history.EMPLOYMENT_EXAMPLE)))
+
+
+def get_kind(name: str) -> ImportKind:
+    return KINDS[name]

@@ -90,7 +90,8 @@ def test_upload_confirm_run_and_follow_progress(client, users, immediate_tasks, 
 
 
 @pytest.mark.django_db
-def test_all_or_nothing_rejects_everything_and_reports_rows(client, users, immediate_tasks, oncommit):
+def test_all_or_nothing_rejects_everything_and_reports_rows(client, users, immediate_tasks,
+                                                             oncommit):
     login(client, users["kabmalang"])
     rows = [*good(), ["Orang Bandung", NIK_OUT, "09-06-1980", "L", "Kab. Bandung", "TKSK"],
             ["Tanpa NIK", "", "01-01-1990", "P", "Kab. Malang", "TKSK"]]

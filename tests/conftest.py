@@ -41,6 +41,16 @@ def reference(transactional_db: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _private_cache(settings: Any) -> Any:
+    """Each test gets an empty in-memory cache (the file cache is shared between processes)."""
+    from django.core.cache import cache
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                   "LOCATION": "tests"}}
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _indonesian_after_each_test() -> Any:
     yield
     translation.activate(settings.LANGUAGE_CODE)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Count
 
+from sdmkesos.core import versioning
 from sdmkesos.core.models import Region, WorkforceCategory
-from sdmkesos.core.scoping import region_q
+from sdmkesos.core.scoping import region_q, scope_for
 from sdmkesos.people.models import Person
 
 
@@ -38,12 +41,35 @@ class Summary:
         return self.kesos / self.total if self.total else 0.0
 
 
-def workforce_summary(user: Any, region_code: str = "") -> Summary:
+CACHE_SECONDS = 3600
+
+
+def _grouped(qs: Any, level_field: str, user: Any, region_code: str,
+             use_cache: bool) -> list[dict[str, Any]]:
+    """The grouped counts, cached per (registry version, user's scope, region): any write to
+    the registry moves the version on (core.versioning), so a cached result is never stale."""
+    def compute() -> list[dict[str, Any]]:
+        return list(qs.values(level_field, "category_id", "kesos_background")
+                    .annotate(n=Count("*")).order_by())
+
+    if not use_cache:
+        return compute()
+    scope = hashlib.sha256(repr(scope_for(user)).encode()).hexdigest()[:24]
+    key = f"dash:{versioning.current('registry')}:{scope}:{region_code}"
+    rows = cache.get(key)
+    if rows is None:
+        rows = compute()
+        cache.set(key, rows, CACHE_SECONDS)
+    return list(rows)
+
+
+def workforce_summary(user: Any, region_code: str = "", *, use_cache: bool = True) -> Summary:
     """Workers by category and by sub-region, with the peksos/kesos share, for the user's scope
     narrowed to ``region_code`` (nation → province → regency).
 
     One grouped query over (sub-region, category, kesos) served by the ``person_dashboard``
-    index; totals and both breakdowns are summed from its few hundred rows."""
+    index (cached until the registry changes); totals and both breakdowns are summed from its
+    few hundred rows."""
     qs = Person.objects.restrict(user)
     region = Region.objects.filter(code=region_code).first() if region_code else None
     if region is not None:
@@ -55,8 +81,7 @@ def workforce_summary(user: Any, region_code: str = "") -> Summary:
                                region]
     level_field = ("region_prov" if region is None else
                    "region_kab" if region.level == 1 else "region_id")
-    groups = (qs.values(level_field, "category_id", "kesos_background")
-              .annotate(n=Count("*")).order_by())
+    groups = _grouped(qs, level_field, user, region_code, use_cache)
     by_category: dict[Any, Row] = {}
     by_region: dict[str, Row] = {}
     names = {c.pk: c for c in WorkforceCategory.objects.all()}

@@ -440,6 +440,7 @@ def _insert_new_people(new_rows: list[tuple[int, dict[str, Any], str | None]],
     from django.utils import timezone
 
     from sdmkesos.core.models import region_parts
+    from sdmkesos.core.versioning import bump
 
     now = timezone.now()
     ids = allocate_ids(Person, len(new_rows))
@@ -481,6 +482,7 @@ def _insert_new_people(new_rows: list[tuple[int, dict[str, Any], str | None]],
     insert_rows(EducationRecord, ["person", "level", "field", "field_text", "institution"],
                 schooling)
     insert_rows(AuditEvent, _AUDIT_FIELDS, events)
+    bump("registry")  # bulk inserts send no signals
 
 
 def _import_update(person: Person, data: dict[str, Any]) -> dict[str, list[Any]]:

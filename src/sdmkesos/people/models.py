@@ -158,3 +158,16 @@ class EmploymentRecord(models.Model):
     @property
     def is_current(self) -> bool:
         return self.end_date is None
+
+
+def _registry_changed(**kwargs: object) -> None:
+    from sdmkesos.core.versioning import bump
+
+    bump("registry")
+
+
+for _model in (Person, EducationRecord, EmploymentRecord):
+    models.signals.post_save.connect(_registry_changed, sender=_model,
+                                     dispatch_uid=f"registry-{_model.__name__}-save")
+    models.signals.post_delete.connect(_registry_changed, sender=_model,
+                                       dispatch_uid=f"registry-{_model.__name__}-delete")

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from typing import Any
 
@@ -83,15 +84,15 @@ def parse_date(value: Any) -> dt.date:
     raw = text(value).strip()
     if raw.isdigit() and len(raw) <= 5:
         return parse_date(int(raw))
-    m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?", raw)
+    m = _ISO_DATE.fullmatch(raw)
     if m:
         y, mo, d = int(m[1]), int(m[2]), int(m[3])
     else:
-        m = re.fullmatch(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{2}|\d{4})", raw)
+        m = _DMY_DATE.fullmatch(raw)
         if m:
             d, mo, y = int(m[1]), int(m[2]), int(m[3])
         else:
-            m = re.fullmatch(r"(\d{1,2})[\s\-/.]+([A-Za-z]+)\.?[\s\-/.]+(\d{4})", raw)
+            m = _NAMED_DATE.fullmatch(raw)
             if not m or m[2].lower() not in MONTHS:
                 raise CellError(
                     "date_invalid",
@@ -129,7 +130,7 @@ def parse_identifier(value: Any, length: int, label: str) -> str:
                 f"({digits}). Format the column as Text and re-enter it.")
         return digits
     raw = text(value).strip().lstrip("'").replace(" ", "").replace(".", "").replace("-", "")
-    if re.fullmatch(r"\d+(,\d+)?E\+\d+", raw, flags=re.IGNORECASE):
+    if _SCIENTIFIC.fullmatch(raw):
         raise CellError(
             f"{label.lower()}_stored_as_number",
             f"{label} tertulis dalam notasi ilmiah ({raw}); digit sudah hilang. "
@@ -152,9 +153,21 @@ def split_place_date(value: Any) -> tuple[str, dt.date]:
     return m[1].strip().title(), parse_date(m[2])
 
 
+_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?")
+_DMY_DATE = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{2}|\d{4})")
+_NAMED_DATE = re.compile(r"(\d{1,2})[\s\-/.]+([A-Za-z]+)\.?[\s\-/.]+(\d{4})")
+_SCIENTIFIC = re.compile(r"\d+(,\d+)?E\+\d+", re.IGNORECASE)
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+@functools.lru_cache(maxsize=8192)
+def _fold(raw: str) -> str:
+    return " ".join(_NON_ALNUM.sub(" ", raw.lower()).split())
+
+
 def normalise_label(value: Any) -> str:
     """Header text folded for matching: lower case, punctuation to spaces."""
-    return " ".join(re.sub(r"[^0-9a-z]+", " ", text(value).lower()).split())
+    return _fold(text(value))
 
 
 REGION_PREFIXES = re.compile(

@@ -101,6 +101,7 @@ class Resolver:
     statuses: dict[str, CodeList] = field(default_factory=dict)
     levels: dict[str, CodeList] = field(default_factory=dict)
     fields: dict[str, CodeList] = field(default_factory=dict)
+    memo: dict[tuple[str, Any], Any] = field(default_factory=dict)
 
     @classmethod
     def load(cls, actor: Any) -> Resolver:
@@ -121,7 +122,35 @@ class Resolver:
         r.fields = _codelist_lookup(FieldOfStudy)
         return r
 
+    def _memoised(self, kind: str, value: Any, resolve: Any) -> Any:
+        """Sheets repeat the same few region, unit and code values on every row."""
+        try:
+            key = (kind, value)
+            found = self.memo.get(key)
+        except TypeError:  # unhashable cell
+            return resolve(value)
+        if found is None:
+            try:
+                found = (True, resolve(value))
+            except CellError as err:
+                found = (False, err)
+            self.memo[key] = found
+        if found[0]:
+            return found[1]
+        raise found[1]
+
     def region(self, value: Any) -> Region:
+        return self._memoised("region", value, self._region)
+
+    def organisation(self, value: Any) -> Organisation:
+        return self._memoised(
+            "organisation", value, self._organisation)
+
+    def code(self, table: dict[str, CodeList], value: Any, what: str) -> CodeList:
+        return self._memoised(
+            what, value, lambda v: self._code(table, v, what))
+
+    def _region(self, value: Any) -> Region:
         raw = text(value)
         code = raw.replace(" ", "")
         if re.fullmatch(r"\d{2}(\.?\d{2})?", code):
@@ -149,7 +178,7 @@ class Resolver:
         raise CellError("region_unknown", f"Wilayah '{raw}' tidak dikenal",
                         f"Unknown region '{raw}'")
 
-    def organisation(self, value: Any) -> Organisation:
+    def _organisation(self, value: Any) -> Organisation:
         raw = text(value)
         org = self.orgs.get(raw.lower()) or self.orgs.get(normalise_label(raw))
         if org is None:
@@ -168,7 +197,7 @@ class Resolver:
                             f"Unknown organisation '{raw}'; use a registered name or code")
         return org
 
-    def code(self, table: dict[str, CodeList], value: Any, what: str) -> CodeList:
+    def _code(self, table: dict[str, CodeList], value: Any, what: str) -> CodeList:
         key = normalise_label(value)
         if table is self.levels:
             key = EDUCATION_ALIASES.get(key, key)
@@ -190,6 +219,7 @@ class ValidationState:
     resolver: Resolver
     scope: Any
     seen_nik: dict[str, int] = field(default_factory=dict)
+    today: dt.date = field(default_factory=dt.date.today)
 
     @classmethod
     def start(cls, actor: Any) -> ValidationState:
@@ -286,7 +316,8 @@ def validate_rows(rows: list[tuple[int, dict[str, Any]]], actor: Any,
 
         # Identity checks once the cells parsed.
         if "nik" in data:
-            nik = validate_nik(data["nik"], sex=data.get("sex"), birth_date=data.get("birth_date"))
+            nik = validate_nik(data["nik"], sex=data.get("sex"), birth_date=data.get("birth_date"),
+                               today=state.today)
             for issue in nik.errors:
                 fail("nik", CellError(issue.code, issue.message_id, issue.message_en))
             if nik.valid:

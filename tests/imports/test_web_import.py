@@ -246,3 +246,20 @@ def test_education_and_employment_imports(users, make_person, tmp_path):
     person.refresh_from_db()
     assert person.position == "Penyuluh Sosial"
     assert EducationRecord.objects.filter(person=person).count() == 2
+
+
+@pytest.mark.django_db
+def test_database_queue_worker_runs_the_job(client, users, oncommit):
+    """The default backend: confirming queues the task in the database; `sdmkesos db_worker`
+    (started by `sdmkesos serve`) picks it up."""
+    from django.core.management import call_command
+
+    login(client, users["kabmalang"])
+    job = upload(client, csv_file(good()))
+    confirm(client, job, oncommit)
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.QUEUED
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.DONE, job.failure
+    assert job.summary["created"] == 2

@@ -15,6 +15,14 @@ def main(argv: list[str] | None = None) -> None:
 
     args = list(sys.argv if argv is None else ["sdmkesos", *argv])
     args[0] = "sdmkesos"
+    if len(args) > 1 and "-" in args[1] and not args[1].startswith("-"):
+        # `sdmkesos plan-training` runs the `plan_training` command (module names can't hold "-").
+        from django import setup
+        from django.core.management import get_commands
+
+        setup()
+        if args[1] not in get_commands():
+            args[1] = args[1].replace("-", "_")
     execute_from_command_line(args)
 
 

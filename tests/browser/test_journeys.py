@@ -115,3 +115,47 @@ def test_district_operator_edits_a_phone_number(
     page.click("nav >> text=Worker Registry")
     expect(page.locator("h1")).to_have_text("Worker Registry")
     context.close()
+
+
+def test_operator_imports_a_sheet_from_the_web(
+    reference, live_server, users, browser, immediate_tasks, tmp_path
+):
+    import datetime as dt
+
+    from playwright.sync_api import expect
+
+    from sdmkesos.core.identifiers import encode_nik
+    from sdmkesos.people.models import Person
+
+    nik = encode_nik("35", "07", "01", dt.date(1992, 5, 5), "P", 411)
+    sheet = tmp_path / "tksk-kecamatan.csv"
+    sheet.write_text(
+        "DAFTAR TKSK KABUPATEN MALANG\n"
+        "No;Nama Lengkap;No Identitas;Tgl Lahir;L/P;Kab/Kota;Jenis SDM\n"
+        f"1;Dewi Lestari;{nik};05-05-1992;P;Kab. Malang;TKSK\n", "utf-8")
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="id-ID")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    base = live_server.url
+    page.goto(f"{base}/masuk/")
+    page.fill("#id_username", "kabmalang")
+    page.fill("#id_password", PASSWORD)
+    page.click("main button[type=submit]")
+
+    page.click("nav >> text=Impor")
+    page.click("text=Unggah berkas")
+    page.set_input_files("#id_file", str(sheet))
+    page.click("text=Unggah dan periksa kolom")
+    expect(page.locator("h1")).to_have_text("Periksa pemetaan kolom")
+    expect(page.locator(".alert-warning")).to_contain_text("NIK")  # "No Identitas" not known
+    row = page.locator("tr", has_text="No Identitas")
+    row.locator("select").select_option("nik")
+    page.fill("#id_save_as", "TKSK Malang")
+    _shot(page, "import-mapping")
+    page.click("text=Mulai impor")
+    expect(page.locator("[data-status]")).to_have_attribute("data-status", "done")
+    expect(page.locator("[data-k=created]")).to_have_text("1")
+    expect(page.locator(".progress-bar")).to_have_text("100%")
+    _shot(page, "import-done")
+    assert Person.objects.get(nik=nik).name == "Dewi Lestari"
+    context.close()

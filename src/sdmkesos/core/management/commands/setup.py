@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import importlib
 import time
 from typing import Any
 
@@ -7,6 +8,27 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from sdmkesos.core.reference import setup_reference_data
+
+# Reference data of the domain apps, loaded after the core's: (module, function, label).
+APP_STEPS = [
+    ("sdmkesos.competency.reference", "load_competency_dictionary", "kamus kompetensi"),
+    ("sdmkesos.careers.reference", "load_jf_reference", "jabatan fungsional"),
+    ("sdmkesos.certification.reference", "load_schemes", "skema sertifikasi"),
+]
+
+
+def app_steps() -> list[tuple[str, Any]]:
+    found = []
+    for module_name, function, label in APP_STEPS:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as err:
+            if err.name != module_name:
+                raise
+            continue
+        if hasattr(module, function):
+            found.append((label, getattr(module, function)))
+    return found
 
 
 class Command(BaseCommand):
@@ -20,6 +42,9 @@ class Command(BaseCommand):
         self.stdout.write("Memuat data referensi (wilayah, organisasi, daftar kode)...")
         counts = setup_reference_data(
             progress=(lambda msg: self.stdout.write("  " + msg)) if verbosity > 1 else None)
+        for label, step in app_steps():
+            self.stdout.write(f"Memuat {label}...")
+            step()
         self.stdout.write(self.style.SUCCESS(
             f"Selesai dalam {time.monotonic() - started:.1f} s: {counts['regions']} wilayah, "
             f"{counts['organisations']} organisasi."))

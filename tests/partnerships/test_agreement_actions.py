@@ -10,8 +10,6 @@ from sdmkesos.core.models import AuditEvent
 from sdmkesos.partnerships import actions
 from sdmkesos.partnerships.models import Agreement, Notification
 
-from .conftest import org
-
 pytestmark = pytest.mark.django_db
 D = dt.date
 

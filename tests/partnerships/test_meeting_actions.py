@@ -108,7 +108,7 @@ def test_meeting_dates_validated(users):
 
 
 def test_dashboard_counts_by_region(users, make_meeting, make_agreement):
-    _m, _r, item = make_meeting("35.07", due=D(2000, 1, 1))
+    make_meeting("35.07", due=D(2000, 1, 1))
     make_agreement("35")
     data = queries.dashboard(users["jatim"])
     assert data["agreements"]["total"] == 1

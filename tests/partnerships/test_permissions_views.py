@@ -105,4 +105,5 @@ def test_views_matrix(client, users, make_agreement, make_meeting, role):
 
 def test_anonymous_redirected_to_login(client):
     r = client.get(reverse("partnerships:agreement_list"))
-    assert r.status_code == 302 and "login" in r["Location"] or "masuk" in r["Location"]
+    assert r.status_code == 302
+    assert "login" in r["Location"] or "masuk" in r["Location"]

@@ -168,7 +168,7 @@ def test_meeting_flow_import_resolution_action_letter(client, users):
 
 
 def test_next_meeting_page_shows_previous_actions(client, users, make_meeting):
-    first, _r, item = make_meeting("35.07", start=dt.date(2018, 4, 10))
+    _first, _r, item = make_meeting("35.07", start=dt.date(2018, 4, 10))
     second, _r2, _i = make_meeting("35.07", start=dt.date(2019, 4, 10))
     client.force_login(users["kabmalang"])
     html = client.get(reverse("partnerships:meeting_detail", args=[second.pk])).content.decode()

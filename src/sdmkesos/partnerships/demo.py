@@ -1,10 +1,10 @@
 """Demo data for partnerships, from the seed articles (``sdmkesos demo`` calls ``seed_demo``).
 
-* MoU Kemensos × Pemerintah Provinsi Kalimantan Utara, signed in Jakarta on 21 January 2020
+* MoU Kemensos and Pemerintah Provinsi Kalimantan Utara, signed in Jakarta on 21 January 2020
   (scholarships at Poltekesos, education programmes, short courses in the province, budget from
   the provincial APBD, "pembiayaan masing-masing"), with the same day's appointment ceremony at
   Poltekesos and the Minister's request that all officials sign an integrity pact;
-* PKS Pemerintah Provinsi Jawa Timur × Poltekesos Bandung, signed at Gedung Negara Grahadi,
+* PKS Pemerintah Provinsi Jawa Timur and Poltekesos Bandung, signed at Gedung Negara Grahadi,
   Surabaya on 14 October 2024 (research, education, community service, workforce development;
   lecturers training volunteers at UPT PTKS Malang, about 9,000 volunteers; research findings
   returned as recommendations);

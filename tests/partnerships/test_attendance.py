@@ -56,3 +56,25 @@ def test_unreadable_and_headerless(users, make_meeting, tmp_path):
     nohead.write_text("a,b\n1,2\n")
     assert import_attendance(nohead, actor=users["nasional"],
                              meeting=meeting).errors[0].code == "header_not_found"
+
+
+def test_cli(users, make_meeting, tmp_path, capsys):
+    import json
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    meeting, _r, _i = make_meeting("35.07")
+    path = tmp_path / "hadir.csv"
+    path.write_text("Nama,Instansi,Jumlah\nAndi,DINSOS-35.07,2\n", encoding="utf-8")
+    with pytest.raises(CommandError):
+        call_command("partnerships_import_attendance", str(meeting.pk), str(path),
+                     "--user", "kabbandung")
+    call_command("partnerships_import_attendance", str(meeting.pk), str(path),
+                 "--user", "nasional")
+    out = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert out["people"] == 2 and out["committed"]
+    path.write_text("Nama,Instansi,Jumlah\nAndi,DINSOS-35.07,x\n", encoding="utf-8")
+    with pytest.raises(SystemExit):
+        call_command("partnerships_import_attendance", str(meeting.pk), str(path),
+                     "--user", "nasional")

@@ -120,3 +120,25 @@ def test_appointment_scope(users, appointment):
             "official_name": "X", "position": "Kabid", "organisation": org("DINSOS-35"),
             "decree_number": "1", "decree_date": dt.date(2020, 1, 1),
             "appointed_on": dt.date(2020, 1, 2)})
+
+
+def test_letter_templates_national_only(client, users):
+    from django.urls import reverse
+
+    url = reverse("partnerships:template_create")
+    client.force_login(users["jatim"])
+    assert client.get(url).status_code == 403
+    client.force_login(users["nasional"])
+    r = client.post(url, {"code": "UNDANGAN", "name": "Undangan rakor", "subject": "Undangan",
+                          "number_pattern": "{seq}/{nope}", "body": "Yth. {penerima}"})
+    assert r.status_code == 200 and "Pola nomor" in r.content.decode()
+    r = client.post(url, {"code": "UNDANGAN", "name": "Undangan rakor", "subject": "Undangan",
+                          "number_pattern": "{seq:03d}/UND/{tahun}", "body": "Yth. {penerima}"})
+    assert r.status_code == 302
+    t = LetterTemplate.objects.get(code="UNDANGAN")
+    html = client.get(reverse("partnerships:letter_list")).content.decode()
+    assert "Undangan rakor" in html and "DUKUNGAN-ANGGARAN" in html  # default from migration
+    r = client.post(reverse("partnerships:template_edit", args=[t.pk]), {
+        "code": "DUKUNGAN-ANGGARAN", "name": "x", "subject": "x",
+        "number_pattern": "{seq}", "body": "x"})
+    assert "sudah dipakai" in r.content.decode()

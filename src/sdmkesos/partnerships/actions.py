@@ -968,3 +968,42 @@ def verify_signature(sig: PactSignature) -> bool:
     return (text_digest(sig.text.body) == sig.text_sha256 == sig.text.sha256
             and signature_digest(sig.text_sha256, sig.appointment_id, sig.user_id,
                                  sig.signed_at) == sig.signature_sha256)
+
+
+TEMPLATE_FIELDS = ["code", "name", "subject", "body", "number_pattern"]
+
+
+def do_save_letter_template(*, actor: Any, channel: str, data: dict[str, Any],
+                            template: LetterTemplate | None = None) -> LetterTemplate:
+    """Create or change a letter template (national administrators: templates are shared)."""
+    if not scope_for(actor).unrestricted or not can(actor, CHANGE):
+        raise DomainError("forbidden")
+    errors = [DomainError("required", field=f) for f in TEMPLATE_FIELDS
+              if f in data and not str(data[f]).strip()]
+    pattern = data.get("number_pattern") or (template.number_pattern if template else "")
+    try:
+        lifecycle.format_number(pattern, seq=1, code="X", date=dt.date(2000, 1, 1))
+    except (KeyError, ValueError, IndexError):
+        errors.append(_err("invalid_pattern", "number_pattern", _(
+            "Pola nomor hanya boleh memakai {seq}, {seq:03d}, {kode}, {bulan}, {bulan_angka}, "
+            "{tahun}.")))
+    code = data.get("code")
+    clash = LetterTemplate.objects.filter(code=code)
+    if template is not None:
+        clash = clash.exclude(pk=template.pk)
+    if code and clash.exists():
+        errors.append(_err("code_taken", "code", _("Kode %(c)s sudah dipakai.") % {"c": code}))
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        row = template or LetterTemplate()
+        before = audit.snapshot(row, TEMPLATE_FIELDS) if template else {}
+        for key, value in data.items():
+            setattr(row, key, value)
+        row.save()
+        after = audit.snapshot(row, TEMPLATE_FIELDS)
+        audit.record(actor=actor, channel=channel,
+                     action="update" if template else "create", obj=row,
+                     changes=audit.diff(before, after) if template else
+                     {k: [None, v] for k, v in after.items()})
+    return row

@@ -300,3 +300,14 @@ class AppointmentForm(StyledForm):
 class PactTextForm(StyledForm):
     title = forms.CharField(label=_("Judul"), max_length=200, initial="Pakta Integritas")
     body = forms.CharField(label=_("Isi pernyataan"), widget=forms.Textarea(attrs={"rows": 12}))
+
+
+class LetterTemplateForm(StyledForm):
+    code = forms.CharField(label=_("Kode"), max_length=40)
+    name = forms.CharField(label=_("Nama templat"), max_length=200)
+    subject = forms.CharField(label=_("Perihal"), max_length=300)
+    number_pattern = forms.CharField(label=_("Pola nomor"), max_length=120,
+                                     initial="{seq:03d}/{kode}/{bulan}/{tahun}")
+    body = forms.CharField(label=_("Isi"), widget=forms.Textarea(attrs={"rows": 10}),
+                           help_text=_("Penanda: {penerima}, {nomor}, {tanggal}, {perihal}, "
+                                       "{rapat}, {kesepakatan}, {rencana_aksi}, {pengirim}"))

@@ -156,6 +156,13 @@ class Agreement(models.Model):
                                           today or dt.date.today(), self.extended)
 
     @property
+    def scope_labels(self) -> list[str]:
+        from .choices import Scope
+
+        labels = dict(Scope.choices)
+        return [str(labels.get(code, code)) for code in self.scopes or []]
+
+    @property
     def region_codes(self) -> list[str]:
         return sorted({p.region_id for p in self.parties.all() if p.region_id})
 

@@ -36,6 +36,7 @@ from .models import (
     AgreementParty,
     Appointment,
     Letter,
+    LetterTemplate,
     Meeting,
     MeetingSession,
     Notification,
@@ -437,7 +438,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     previous = list(queries.previous_actions(meeting, user))
     prev_counts: dict[str, int] = defaultdict(int)
     for item in previous:
-        prev_counts["overdue" if item.is_overdue() else item.status] += 1
+        prev_counts[_("Lewat tenggat") if item.is_overdue() else item.get_status_display()] += 1
     return render(request, "partnerships/meeting_detail.html", {
         "m": meeting, "sessions": meeting.sessions.all(), "resolutions": resolutions,
         "participants": participants[:300], "participant_rows": len(participants),
@@ -628,8 +629,11 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def letter_list(request: HttpRequest) -> HttpResponse:
     qs = Letter.objects.restrict(request.user, VIEW).select_related("sender", "action")
+    user: Any = request.user
     return render(request, "partnerships/letter_list.html", {
-        "rows": qs.prefetch_related("recipients")[:PAGE], "can_add": can(request.user, ADD)})
+        "rows": qs.prefetch_related("recipients")[:PAGE], "can_add": can(user, ADD),
+        "templates": LetterTemplate.objects.all(),
+        "can_edit_templates": scope_for(user).unrestricted and can(user, CHANGE)})
 
 
 @login_required
@@ -657,6 +661,24 @@ def letter_create(request: HttpRequest, action_pk: int | None = None) -> HttpRes
     done = _run_form(request, form, run, _("Surat dibuat."),
                      lambda letter: reverse("partnerships:letter_list"))
     return done or _form_page(request, form, _("Surat resmi baru"), back)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def template_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Letter templates are shared: national administrators create and change them."""
+    user: Any = request.user
+    if not (scope_for(user).unrestricted and can(user, CHANGE)):
+        raise PermissionDenied(_("Hanya administrator nasional yang dapat mengubah templat."))
+    template = get_object_or_404(LetterTemplate, pk=pk) if pk is not None else None
+    initial = ({f: getattr(template, f) for f in forms.LetterTemplateForm.base_fields}
+               if template else None)
+    form = forms.LetterTemplateForm(request.POST or None, initial=initial)
+    done = _run_form(request, form, lambda d: actions.do_save_letter_template(
+        actor=user, channel=WEB, data=dict(d), template=template),
+        _("Templat disimpan."), reverse("partnerships:letter_list"))
+    return done or _form_page(request, form, _("Templat surat"),
+                              reverse("partnerships:letter_list"))
 
 
 @login_required

@@ -116,3 +116,17 @@ def test_dashboard_counts_by_region(users, make_meeting, make_agreement):
     row = next(r for r in data["regions"] if r["region"] == "35")
     assert row["agreements"] == 1 and row["overdue"] == 1
     assert queries.dashboard(users["jabar"])["agreements"]["total"] == 0
+
+
+def test_reminders_fall_back_to_owner_and_party_operators(users, make_meeting, make_agreement):
+    _m, _r, item = make_meeting("35.07", due=D(2019, 1, 31))
+    actions.send_reminders(D(2019, 2, 1))
+    assert Notification.objects.filter(user=users["kabmalang"], kind="action.overdue").exists()
+    a = make_agreement("32")
+    a.responsible_users.clear()
+    actions.do_sign_agreement(actor=users["nasional"], channel="web", agreement=a,
+                              signing_date=D(2020, 1, 1), end_date=D(2025, 1, 1))
+    actions.send_reminders(D(2024, 12, 1))
+    assert Notification.objects.filter(user=users["jabar"], kind="agreement.expiring").exists()
+    assert Notification.objects.filter(user=users["nasional"],
+                                       kind="agreement.expiring").exists()

@@ -215,3 +215,44 @@ def test_notifications_page(client, users):
         reverse("partnerships:notifications")).content.decode()
     client.post(reverse("partnerships:notifications"))
     assert "belum dibaca" not in client.get(reverse("partnerships:dashboard")).content.decode()
+
+
+def test_meeting_edit_and_action_responsible_account(client, users, make_meeting):
+    meeting, res, _item = make_meeting("35.07", organiser="KEMENSOS")
+    client.force_login(users["nasional"])
+    r = client.post(reverse("partnerships:meeting_edit", args=[meeting.pk]), {
+        "kind": "rakor", "title": "Rakor diubah", "organiser": org("KEMENSOS").pk,
+        "start_date": "2018-04-10", "end_date": "2018-04-13", "regions": ["32"]})
+    assert r.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.title == "Rakor diubah"
+    assert Meeting.objects.restrict(users["jabar"]).filter(pk=meeting.pk).exists()
+    r = client.post(reverse("partnerships:action_add", args=[res.pk]), {
+        "title": "Aksi baru", "owners": [org("DINSOS-35.07").pk], "responsible_user": "nope"})
+    assert r.status_code == 200 and "Akun tidak dikenal" in r.content.decode()
+    client.post(reverse("partnerships:action_add", args=[res.pk]), {
+        "title": "Aksi baru", "owners": [org("DINSOS-35.07").pk],
+        "responsible_user": "kabmalang"})
+    assert ActionItem.objects.get(title="Aksi baru").responsible_user == users["kabmalang"]
+
+
+def test_agreement_responsible_users_field(client, users, make_agreement):
+    a = make_agreement("35")
+    client.force_login(users["nasional"])
+    r = client.post(reverse("partnerships:agreement_edit", args=[a.pk]), {
+        "kind": "mou", "number": a.number, "title": a.title,
+        "responsible_users": "jatim, nope"})
+    assert "nope" in r.content.decode()
+    client.post(reverse("partnerships:agreement_edit", args=[a.pk]), {
+        "kind": "mou", "number": a.number, "title": a.title, "responsible_users": "jatim"})
+    assert list(a.responsible_users.all()) == [users["jatim"]]
+
+
+def test_upload_too_large_refused_before_reading(client, users, make_agreement, settings):
+    a = make_agreement("35")
+    client.force_login(users["nasional"])
+    big = SimpleUploadedFile("besar.pdf", PDF + b"0" * (10 * 1024 * 1024))
+    r = client.post(reverse("partnerships:document_upload", args=[a.pk]),
+                    {"doc_type": "naskah", "file": big})
+    assert r.status_code == 200 and "terlalu besar" in r.content.decode()
+    assert not a.documents.exists()

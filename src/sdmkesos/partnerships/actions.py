@@ -449,9 +449,7 @@ def check_document(name: str, content: bytes) -> str:
     if not content:
         raise _err("file_empty", "file", _("Berkas kosong."))
     if len(content) > MAX_DOCUMENT_BYTES:
-        raise _err("file_too_large", "file", _("Berkas terlalu besar (%(mb).1f MB; paling "
-                                               "besar 10 MB).")
-                   % {"mb": len(content) / 1024 / 1024})
+        raise too_large(len(content))
     content_type, magics = DOCUMENT_TYPES[ext]
     if not content.startswith(magics):
         raise _err("file_mismatch", "file", _("Isi berkas tidak sesuai dengan ekstensinya "
@@ -540,8 +538,34 @@ def notify(users: Iterable[Any], *, kind: str, key: str, title: str, body: str =
     return created
 
 
+WRITER_ROLES = ("national_admin", "province_operator", "district_operator")
+
+
+def _org_users(org_ids: Iterable[int]) -> list[Any]:
+    from sdmkesos.core.models import User
+
+    return list(User.objects.filter(organisation_id__in=list(org_ids), is_active=True,
+                                    role__in=WRITER_ROLES))
+
+
 def agreement_recipients(agreement: Agreement) -> list[Any]:
-    return list(agreement.responsible_users.filter(is_active=True))
+    """The agreement's responsible users; without any, the operators of its parties'
+    organisations."""
+    users = list(agreement.responsible_users.filter(is_active=True))
+    return users or _org_users(agreement.parties.exclude(organisation=None)
+                               .values_list("organisation_id", flat=True))
+
+
+def action_recipients(item: ActionItem) -> list[Any]:
+    """The action item's responsible account; without one, the owners' operators."""
+    if item.responsible_user is not None and item.responsible_user.is_active:
+        return [item.responsible_user]
+    return _org_users(item.owners.values_list("organisation_id", flat=True))
+
+
+def too_large(size: int) -> DomainError:
+    return _err("file_too_large", "file", _("Berkas terlalu besar (%(mb).1f MB; paling besar "
+                                            "10 MB).") % {"mb": size / 1024 / 1024})
 
 
 def send_reminders(today: dt.date | None = None, base_url: str = "") -> int:
@@ -567,10 +591,8 @@ def send_reminders(today: dt.date | None = None, base_url: str = "") -> int:
     overdue = ActionItem.objects.filter(due_date__lt=today).exclude(
         status__in=lifecycle.CLOSED_ACTION_STATUSES).select_related("responsible_user")
     for item in overdue:
-        if item.responsible_user is None:
-            continue
         url = base_url + reverse("partnerships:action_detail", args=[item.pk])
-        sent += notify([item.responsible_user], kind="action.overdue",
+        sent += notify(action_recipients(item), kind="action.overdue",
                        key=f"action:{item.pk}:{item.due_date}:overdue",
                        title=_("Rencana aksi lewat tenggat: %(t)s") % {"t": item.title[:120]},
                        body=_("Tenggat %(d)s terlewati.") % {"d": item.due_date}, url=url)

@@ -59,6 +59,24 @@ class StyledForm(forms.Form):
             self.add_error(field if field in self.fields else None, e.message)
 
 
+class UsernamesField(forms.CharField):
+    """Accounts by user name, separated by commas."""
+
+    def clean(self, value: Any) -> Any:
+        from sdmkesos.core.models import User
+
+        value = super().clean(value)
+        names = [n.strip() for n in (value or "").split(",") if n.strip()]
+        if not names:
+            return None
+        users = list(User.objects.filter(username__in=names, is_active=True))
+        missing = sorted(set(names) - {u.username for u in users})
+        if missing:
+            raise forms.ValidationError(_("Akun tidak dikenal: %(names)s") %
+                                        {"names": ", ".join(missing)})
+        return users
+
+
 class AgreementForm(StyledForm):
     kind = forms.ChoiceField(label=_("Jenis"), choices=AgreementKind.choices)
     number = forms.CharField(label=_("Nomor"), max_length=120)
@@ -72,6 +90,10 @@ class AgreementForm(StyledForm):
     signing_date = date_field(_("Tanggal penandatanganan"))
     start_date = date_field(_("Mulai berlaku"))
     end_date = date_field(_("Berakhir"))
+    responsible_users = UsernamesField(
+        label=_("Penanggung jawab (nama pengguna)"), required=False, max_length=500,
+        help_text=_("Dipisah koma; menerima pengingat 90 dan 30 hari sebelum berakhir. "
+                    "Kosong: pembuat perjanjian."))
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -242,7 +264,21 @@ class ActionForm(StyledForm):
     owners = forms.ModelMultipleChoiceField(label=_("Organisasi pemilik"), queryset=orgs(),
                                             widget=forms.SelectMultiple(attrs={"size": 6}))
     responsible = forms.CharField(label=_("Penanggung jawab"), max_length=200, required=False)
+    responsible_user = forms.CharField(label=_("Akun penanggung jawab (nama pengguna)"),
+                                       max_length=150, required=False,
+                                       help_text=_("Menerima pengingat bila lewat tenggat."))
     due_date = date_field(_("Tenggat"))
+
+    def clean_responsible_user(self) -> Any:
+        from sdmkesos.core.models import User
+
+        name = (self.cleaned_data.get("responsible_user") or "").strip()
+        if not name:
+            return None
+        user = User.objects.filter(username=name, is_active=True).first()
+        if user is None:
+            raise forms.ValidationError(_("Akun tidak dikenal: %(names)s") % {"names": name})
+        return user
 
 
 class ActionUpdateForm(StyledForm):

@@ -29,6 +29,7 @@ urlpatterns = [
     path("rapat/", views.meeting_list, name="meeting_list"),
     path("rapat/baru/", views.meeting_create, name="meeting_create"),
     path("rapat/<int:pk>/", views.meeting_detail, name="meeting_detail"),
+    path("rapat/<int:pk>/ubah/", views.meeting_edit, name="meeting_edit"),
     path("rapat/<int:pk>/sesi/", views.session_add, name="session_add"),
     path("sesi/<int:pk>/", views.session_findings, name="session_findings"),
     path("rapat/<int:pk>/peserta/", views.participant_add, name="participant_add"),

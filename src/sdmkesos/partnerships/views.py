@@ -175,6 +175,8 @@ def agreement_create(request: HttpRequest) -> HttpResponse:
     def run(d: dict[str, Any]) -> Agreement:
         data = {k: d[k] for k in ("kind", "number", "title", "parent", "summary", "scopes",
                                   "signing_date", "start_date", "end_date")}
+        if d.get("responsible_users"):
+            data["responsible_users"] = d["responsible_users"]
         party = {k: d[k] for k in ("organisation", "name", "region", "signatory_name",
                                    "signatory_position", "obligations")}
         return actions.do_create_agreement(actor=user, channel=WEB, data=data,
@@ -193,12 +195,21 @@ def agreement_create(request: HttpRequest) -> HttpResponse:
 def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
     agreement = _get(Agreement, user, pk, CHANGE)
-    initial = {f: getattr(agreement, f) for f in ("kind", "number", "title", "parent",
-                                                  "summary", "scopes", "signing_date",
-                                                  "start_date", "end_date")}
+    initial: dict[str, Any] = {f: getattr(agreement, f) for f in (
+        "kind", "number", "title", "parent", "summary", "scopes", "signing_date",
+        "start_date", "end_date")}
+    initial["responsible_users"] = ", ".join(
+        agreement.responsible_users.values_list("username", flat=True))
     form = forms.AgreementForm(request.POST or None, initial=initial, user=user)
-    done = _run_form(request, form, lambda d: actions.do_update_agreement(
-        actor=user, channel=WEB, agreement=agreement, data=dict(d)),
+
+    def run(d: dict[str, Any]) -> Any:
+        data = dict(d)
+        if data.get("responsible_users") is None:
+            data.pop("responsible_users", None)
+        return actions.do_update_agreement(actor=user, channel=WEB, agreement=agreement,
+                                           data=data)
+
+    done = _run_form(request, form, run,
         _("Perubahan disimpan."), reverse("partnerships:agreement_detail", args=[pk]))
     return done or _form_page(request, form, _("Ubah perjanjian"),
                               reverse("partnerships:agreement_detail", args=[pk]))
@@ -346,7 +357,7 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
     def run(u: Any, a: Agreement, d: dict[str, Any]) -> Any:
         upload = d["file"]
         if upload.size > actions.MAX_DOCUMENT_BYTES:
-            return actions.check_document(upload.name, b"0" * (actions.MAX_DOCUMENT_BYTES + 1))
+            raise actions.too_large(upload.size)
         return actions.do_upload_document(actor=u, channel=WEB, agreement=a, name=upload.name,
                                           content=upload.read(), doc_type=d["doc_type"])
 
@@ -419,6 +430,27 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
                      lambda m: reverse("partnerships:meeting_detail", args=[m.pk]))
     return done or _form_page(request, form, _("Rapat koordinasi baru"),
                               reverse("partnerships:meeting_list"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user: Any = request.user
+    meeting = _get(Meeting, user, pk, CHANGE)
+    initial: dict[str, Any] = {f: getattr(meeting, f) for f in forms.MeetingForm.base_fields
+                               if f != "regions"}
+    initial["regions"] = [c.region_id for c in meeting.coverage.all()
+                          if c.region_id and len(c.region_id) == 2]
+    form = forms.MeetingForm(request.POST or None, initial=initial)
+
+    def run(d: dict[str, Any]) -> Any:
+        data = {k: v for k, v in d.items() if k != "regions"}
+        return actions.do_update_meeting(actor=user, channel=WEB, meeting=meeting, data=data,
+                                         regions=[r.code for r in d["regions"]])
+
+    back = reverse("partnerships:meeting_detail", args=[pk])
+    done = _run_form(request, form, run, _("Perubahan disimpan."), back)
+    return done or _form_page(request, form, _("Ubah rapat"), back)
 
 
 @login_required
@@ -540,7 +572,8 @@ def action_add(request: HttpRequest, pk: int) -> HttpResponse:
     back = reverse("partnerships:meeting_detail", args=[resolution.meeting_id])
 
     def run(d: dict[str, Any]) -> ActionItem:
-        data = {k: d[k] for k in ("title", "description", "responsible", "due_date")}
+        data = {k: d[k] for k in ("title", "description", "responsible", "due_date",
+                                  "responsible_user")}
         return actions.do_create_action(actor=user, channel=WEB, resolution=resolution,
                                         data=data, owners=list(d["owners"]))
 

@@ -119,7 +119,7 @@ def test_dashboard_counts_by_region(users, make_meeting, make_agreement):
 
 
 def test_reminders_fall_back_to_owner_and_party_operators(users, make_meeting, make_agreement):
-    _m, _r, item = make_meeting("35.07", due=D(2019, 1, 31))
+    make_meeting("35.07", due=D(2019, 1, 31))
     actions.send_reminders(D(2019, 2, 1))
     assert Notification.objects.filter(user=users["kabmalang"], kind="action.overdue").exists()
     a = make_agreement("32")

@@ -152,3 +152,16 @@ def test_api_matrix(users, make_agreement, make_meeting, role):
                 assert r.status_code == 403, (role, method, path, r.status_code)
     if not writer and "inside" in recs:
         assert Agreement.objects.get(pk=recs["inside"]["agreement"].pk).title != "Diubah"
+
+
+def test_links_must_be_http(users, make_agreement, make_meeting):
+    a = make_agreement("35")
+    _m, _r, item = make_meeting("35.07")
+    c = ApiClient(users["nasional"])
+    r = c.post(f"/partnerships/agreements/{a.pk}/deliveries",
+               {"kind": "research", "title": "x", "reference_url": "javascript:alert(1)"})
+    assert r.status_code == 400 and r.json()["errors"][0]["field"] == "reference_url"
+    r = c.patch(f"/partnerships/actions/{item.pk}", {"evidence_url": "javascript:alert(1)"})
+    assert r.status_code == 400 and r.json()["errors"][0]["field"] == "evidence_url"
+    r = c.patch(f"/partnerships/actions/{item.pk}", {"evidence_url": "https://x.example/b"})
+    assert r.status_code == 200

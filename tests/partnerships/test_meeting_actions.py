@@ -130,3 +130,16 @@ def test_reminders_fall_back_to_owner_and_party_operators(users, make_meeting, m
     assert Notification.objects.filter(user=users["jabar"], kind="agreement.expiring").exists()
     assert Notification.objects.filter(user=users["nasional"],
                                        kind="agreement.expiring").exists()
+
+
+def test_dashboard_drills_down_to_kabkota(users, make_meeting, make_agreement, client):
+    make_meeting("35.07", due=D(2000, 1, 1))
+    make_agreement("35.07")
+    data = queries.dashboard(users["jatim"], province="35")
+    row = next(r for r in data["regions"] if r["region"] == "35.07")
+    assert row["agreements"] == 1 and row["overdue"] == 1 and row["name"] == "Kabupaten Malang"
+    from django.urls import reverse
+
+    client.force_login(users["jatim"])
+    html = client.get(reverse("partnerships:dashboard") + "?provinsi=35").content.decode()
+    assert "Kabupaten Malang" in html

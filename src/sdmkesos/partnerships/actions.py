@@ -119,6 +119,20 @@ def _org_in_scope(actor: Any, org: Organisation | None) -> bool:
         org.path)
 
 
+def _check_url(value: str | None, field: str) -> list[DomainError]:
+    """Links shown on pages must be http(s) URLs (no ``javascript:`` and the like)."""
+    if not value:
+        return []
+    from django.core.exceptions import ValidationError as DjangoValidationError
+    from django.core.validators import URLValidator
+
+    try:
+        URLValidator(schemes=["http", "https"])(value)
+    except DjangoValidationError:
+        return [_err("invalid_url", field, _("Tautan harus alamat http(s) yang valid."))]
+    return []
+
+
 def _check_dates(start: dt.date | None, end: dt.date | None, field: str = "end_date",
                  ) -> list[DomainError]:
     if start and end and end < start:
@@ -394,6 +408,7 @@ def do_add_delivery(*, actor: Any, channel: str, agreement: Agreement,
         errors.append(DomainError("required", field="kind"))
     if not data.get("title"):
         errors.append(DomainError("required", field="title"))
+    errors += _check_url(data.get("reference_url"), "reference_url")
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():
@@ -750,6 +765,7 @@ def _validate_action(data: dict[str, Any], owners: list[Organisation]) -> None:
         errors.append(DomainError("required", field="title"))
     if data.get("status") and data["status"] not in ActionStatus.values:
         errors.append(_err("invalid_value", "status", _("Status tidak dikenal.")))
+    errors += _check_url(data.get("evidence_url"), "evidence_url")
     if data.get("status") == ActionStatus.DONE and not (data.get("evidence")
                                                         or data.get("evidence_url")):
         errors.append(_err("evidence_required", "evidence",

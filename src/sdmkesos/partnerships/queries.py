@@ -65,19 +65,25 @@ def pending_signatures(user: Any) -> QuerySet[Appointment]:
     return qs.exclude(signatures__text=text)
 
 
-def dashboard(user: Any, today: dt.date | None = None) -> dict[str, Any]:
+def dashboard(user: Any, today: dt.date | None = None,
+              province: str | None = None) -> dict[str, Any]:
     """Agreements (by status, delivery vs plan) and action items (open, overdue, done), by
-    province, all within the user's scope."""
+    province (or, given ``province``, by its kab/kota), all within the user's scope."""
     today = today or dt.date.today()
     agreements = Agreement.objects.restrict(user, VIEW)
+    party_key, owner_key = "parties__region_prov", "owners__region_prov"
+    if province:
+        party_key, owner_key = "parties__region_kab", "owners__region_kab"
     by_status = dict(agreements.values_list("status").annotate(n=Count("id")).order_by())
     plan = Agreement.objects.filter(pk__in=agreements.values("pk")).aggregate(
         p=Sum("plans__people"))["p"] or 0
     delivered = Agreement.objects.filter(pk__in=agreements.values("pk")).aggregate(
         d=Sum("deliveries__people"))["d"] or 0
     by_region: dict[str, dict[str, Any]] = {}
-    for prov, status, n in (agreements.filter(parties__region_prov__gt="")
-                            .values_list("parties__region_prov", "status")
+    grouped = agreements.filter(**{f"{party_key}__gt": ""})
+    if province:
+        grouped = grouped.filter(parties__region_prov=province)
+    for prov, status, n in (grouped.values_list(party_key, "status")
                             .annotate(n=Count("id", distinct=True)).order_by()):
         row = by_region.setdefault(prov, {"region": prov, "agreements": 0, "active": 0,
                                           "expiring": 0, "open": 0, "overdue": 0, "done": 0})
@@ -91,8 +97,11 @@ def dashboard(user: Any, today: dt.date | None = None) -> dict[str, Any]:
     action_counts = items.aggregate(
         open=Count("id", filter=~Q(status__in=lifecycle.CLOSED_ACTION_STATUSES)),
         overdue=Count("id", filter=overdue), done=Count("id", filter=Q(status="done")))
+    owned = items.filter(**{f"{owner_key}__gt": ""})
+    if province:
+        owned = owned.filter(owners__region_prov=province)
     for prov, open_n, overdue_n, done_n in (
-            items.filter(owners__region_prov__gt="").values_list("owners__region_prov")
+            owned.values_list(owner_key)
             .annotate(o=Count("id", filter=~Q(status__in=lifecycle.CLOSED_ACTION_STATUSES),
                                 distinct=True),
                       v=Count("id", filter=overdue, distinct=True),

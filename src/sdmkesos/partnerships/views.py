@@ -103,8 +103,12 @@ def _fmt(request: HttpRequest) -> str | None:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
+    import re
+
     user: Any = request.user
-    data = queries.dashboard(user)
+    province = request.GET.get("provinsi", "")
+    province = province if re.fullmatch(r"[0-9]{2}", province) else ""
+    data = queries.dashboard(user, province=province or None)
     expiring = (Agreement.objects.restrict(user).filter(status="expiring")
                 .order_by("end_date")[:10])
     overdue = (ActionItem.objects.restrict(user).filter(queries.overdue_q())
@@ -112,6 +116,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     unread = Notification.objects.filter(user=user, read_at__isnull=True).count()
     return render(request, "partnerships/dashboard.html", {
         "data": data, "expiring": expiring, "overdue": overdue, "unread": unread,
+        "province": province,
         "status_rows": [(label, data["agreements"]["by_status"][code])
                         for code, label in forms.AgreementStatus.choices
                         if code in data["agreements"]["by_status"]]})

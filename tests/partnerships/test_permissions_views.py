@@ -90,6 +90,36 @@ def test_views_matrix(client, users, make_agreement, make_meeting, role):
     for name in ("partnerships:agreement_create", "partnerships:meeting_create",
                  "partnerships:appointment_create", "partnerships:letter_create"):
         assert client.get(reverse(name)).status_code == (200 if writer else 403), name
+    child_pages = [("partnerships:party_add", "agreement"),
+                   ("partnerships:funding_add", "agreement"),
+                   ("partnerships:plan_add", "agreement"),
+                   ("partnerships:delivery_add", "agreement"),
+                   ("partnerships:research_add", "agreement"),
+                   ("partnerships:document_upload", "agreement"),
+                   ("partnerships:meeting_edit", "meeting"),
+                   ("partnerships:session_add", "meeting"),
+                   ("partnerships:participant_add", "meeting"),
+                   ("partnerships:participant_import", "meeting"),
+                   ("partnerships:resolution_add", "meeting"),
+                   ("partnerships:action_add", "resolution"),
+                   ("partnerships:letter_create_for_action", "action")]
+    for name, key in child_pages:
+        if inside is not None:
+            status = client.get(reverse(name, args=[inside[key].pk])).status_code
+            if key in ("meeting", "resolution"):
+                # Meetings are changed by their organiser (Kemensos here): national only.
+                assert status == (200 if role == "nasional" else 403 if not writer else 404), (
+                    name, role, status)
+            else:
+                assert status == (200 if writer else 403), (name, role, status)
+        if outside is not None:
+            status = client.get(reverse(name, args=[outside[key].pk])).status_code
+            assert status == (404 if writer else 403), (name, role, status)
+    if inside is not None:
+        r = client.post(reverse("partnerships:agreement_transition",
+                                args=[inside["agreement"].pk]),
+                        {"action": "terminate", "reason": "uji"})
+        assert r.status_code == (302 if writer else 403)
     if not writer:
         assert AuditEvent.objects.count() == before
     if outside is not None and writer:

@@ -112,10 +112,16 @@ SPECS: dict[tuple[str, str], Spec] = {
 }
 
 
+# The domain apps keep their own role-by-scope matrices (tests/<app>/, one row per endpoint,
+# in-scope and out-of-scope users of every role, anonymous); this one covers the core API.
+OWN_MATRIX = ("/partnerships", "/certification", "/competency", "/training", "/careers",
+              "/planning", "/dedup", "/imports")
+
+
 def _endpoints() -> list[tuple[str, str]]:
     schema = api.get_openapi_schema(path_prefix="")
     return sorted((method.upper(), path) for path, ops in schema["paths"].items()
-                  for method in ops)
+                  for method in ops if not path.startswith(OWN_MATRIX))
 
 
 def test_every_endpoint_is_in_the_matrix():

@@ -147,6 +147,16 @@ SDMKESOS_IMPORT_MAX_MB = int(os.environ.get("SDMKESOS_IMPORT_MAX_MB", "200"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# E-mail (notifications): sent only when EMAIL_HOST is set; otherwise in-app notices only.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "sdmkesos@localhost")
+# Uploaded documents that must never be served publicly (agreements, evidence).
+SDMKESOS_PRIVATE_ROOT = Path(os.environ.get("SDMKESOS_PRIVATE_ROOT", VAR_DIR / "private"))
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 

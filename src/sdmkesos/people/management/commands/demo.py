@@ -11,6 +11,7 @@ their password is reset to ``sdmkesos-demo``.
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 from django.core.management import call_command
@@ -25,6 +26,29 @@ from sdmkesos.core.management.commands.serve import (
     local_url,
     serve,
 )
+
+# Demo data of the domain apps, seeded after the demo users: (module, function, label).
+DEMO_STEPS = [
+    ("sdmkesos.competency.demo", "seed_demo", "kompetensi / competencies"),
+    ("sdmkesos.training.demo", "seed_demo", "pelatihan / training"),
+    ("sdmkesos.certification.demo", "seed_demo", "sertifikasi / certification"),
+    ("sdmkesos.careers.demo", "seed_demo", "karier / careers"),
+    ("sdmkesos.partnerships.demo", "seed_demo", "kemitraan / partnerships"),
+]
+
+
+def demo_steps() -> list[tuple[str, Any]]:
+    found = []
+    for module_name, function, label in DEMO_STEPS:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as err:
+            if err.name != module_name:
+                raise
+            continue
+        if hasattr(module, function):
+            found.append((label, getattr(module, function)))
+    return found
 
 
 class Command(BaseCommand):
@@ -96,6 +120,10 @@ class Command(BaseCommand):
                 self.say("  " + ", ".join(f"{k}: {v}" for k, v in report.by_province.items()))
 
         users = ensure_demo_users()
+        for label, step in demo_steps():
+            counts = step()
+            summary = ", ".join(f"{k}: {v}" for k, v in (counts or {}).items())
+            self.say(f"  {label}: {summary}" if summary else f"  {label}")
         self.say("")
         self.say(f"Akun demo / demo logins — kata sandi / password: {DEMO_PASSWORD}")
         header = ("pengguna / user", "peran / role", "lingkup / scope", "terlihat / visible")

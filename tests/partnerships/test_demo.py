@@ -1,0 +1,30 @@
+import datetime as dt
+
+import pytest
+
+from sdmkesos.partnerships.demo import seed_demo
+from sdmkesos.partnerships.models import Agreement, Meeting, PactText
+from sdmkesos.partnerships.queries import previous_actions
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_tells_the_seed_stories_once(users):
+    counts = seed_demo(today=dt.date(2026, 1, 1))
+    assert counts == seed_demo(today=dt.date(2026, 1, 1))  # idempotent
+    kaltara = Agreement.objects.get(number="DEMO/MOU/KEMENSOS-KALTARA/2020")
+    assert kaltara.status == "expired" and kaltara.signing_date == dt.date(2020, 1, 21)
+    assert kaltara.parties.filter(region_id="65").exists()
+    jatim = Agreement.objects.get(number="DEMO/PKS/JATIM-POLTEKESOS/2024")
+    assert jatim.status == "active" and jatim.research.exists()
+    assert Agreement.objects.restrict(users["jatim"]).filter(pk=jatim.pk).exists()
+    rakor = Meeting.objects.get(title__startswith="Rakorbang SDM dan Kelembagaan")
+    assert sum(p.count for p in rakor.participants.all()) == 168
+    assert len({p.region_id for p in rakor.participants.all() if len(p.region_id) == 5}) == 132
+    assert rakor.resolutions.count() == 5
+    assert Meeting.objects.restrict(users["bbppks"]).filter(pk=rakor.pk).exists()
+    follow = Meeting.objects.get(previous=rakor)
+    assert len(list(previous_actions(follow, users["nasional"]))) == 5
+    assert PactText.current() is not None
+    letter_action = rakor.resolutions.get(number=2).actions.get()
+    assert letter_action.letters.get().recipients.count() == 8

@@ -35,7 +35,7 @@ from sdmkesos.trainplan.prepare import VALUE_SCALE, Prepared, prepare
 
 __all__ = ["BACKENDS", "solve"]
 
-BACKENDS = ("scip", "cp-sat", "cbc")
+BACKENDS = ("cp-sat", "scip", "cbc")
 Terms = list[tuple[int, Any]]
 
 
@@ -95,6 +95,7 @@ class _Mip:
         if solver is None:
             raise ValueError(f"solver {backend} is not available")
         self.solver = solver
+        self.backend = backend
 
     def int_var(self, ub: int, name: str) -> Any:
         return self.solver.IntVar(0, ub, name)
@@ -115,7 +116,8 @@ class _Mip:
 
     def solve(self, seconds: float, workers: int, gap: float, log: bool) -> tuple[str, bool]:
         self.solver.SetTimeLimit(int(seconds * 1000))
-        self.solver.SetNumThreads(max(1, workers))
+        if self.backend == "scip":
+            self.solver.SetNumThreads(max(1, workers))
         if log:
             self.solver.EnableOutput()
         params = pywraplp.MPSolverParameters()
@@ -136,10 +138,10 @@ class _Mip:
 
 def solve(instance: Instance, *, time_limit: float = 60.0, workers: int = 2,
           gap_limit: float = 0.005, hint: bool = True, lang: str = "id",
-          backend: str = "scip", prepared: Prepared | None = None, log: bool = False) -> Plan:
+          backend: str = "cp-sat", prepared: Prepared | None = None, log: bool = False) -> Plan:
     """The optimised plan. Stops at ``time_limit`` seconds or when the relative gap between the
-    best plan and the proven bound is at most ``gap_limit``. ``backend``: ``scip`` (default) or
-    ``cbc`` (OR-Tools' MIP solvers through pywraplp) or ``cp-sat``."""
+    best plan and the proven bound is at most ``gap_limit``. ``backend``: ``cp-sat`` (default), or
+    ``scip``/``cbc`` (OR-Tools' MIP solvers through pywraplp)."""
     began = time.perf_counter()
     prep = prepared or prepare(instance)
     inst = prep.instance
@@ -254,6 +256,12 @@ def solve(instance: Instance, *, time_limit: float = 60.0, workers: int = 2,
 
     status_name, found = m.solve(max(0.1, time_limit - (time.perf_counter() - began)),
                                  workers, gap_limit, log)
+    if status_name == "INFEASIBLE" and hint:
+        # the empty plan is always feasible: SCIP occasionally mishandles a hint on tiny
+        # presolved models; build and solve again without it
+        return solve(instance, time_limit=max(0.1, time_limit - (time.perf_counter() - began)),
+                     workers=workers, gap_limit=gap_limit, hint=False, lang=lang,
+                     backend=backend, prepared=prep, log=log)
     bound: float | None = None
     if not found:
         batches_out: list[Batch] = []

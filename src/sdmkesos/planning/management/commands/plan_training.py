@@ -40,7 +40,7 @@ class Command(BaseCommand):
                             help="override the instance budget (rupiah)")
         parser.add_argument("--gap", type=float, default=0.005,
                             help="stop at this relative optimality gap (default 0.005)")
-        parser.add_argument("--solver", choices=BACKENDS, default="scip")
+        parser.add_argument("--solver", choices=BACKENDS, default="cp-sat")
         parser.add_argument("--workers", type=int, default=2)
         parser.add_argument("--greedy", action="store_true",
                             help="only the first-come-first-served baseline")

@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 import time
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 from ortools.linear_solver import pywraplp
@@ -132,21 +133,49 @@ class _Mip:
     def value(self, var: Any) -> int:
         return round(var.solution_value())
 
+    def solve_fixed(self, fixed: list[tuple[Any, int]], free: list[Any], seconds: float,
+                    workers: int) -> tuple[float, list[int]] | None:
+        """Objective and values of ``free`` of the best solution found with ``fixed`` held."""
+        saved = [(var, var.lb(), var.ub()) for var, _ in fixed]
+        for var, value in fixed:
+            var.SetBounds(value, value)
+        self.solver.SetTimeLimit(int(seconds * 1000))
+        params = pywraplp.MPSolverParameters()
+        params.SetDoubleParam(params.RELATIVE_MIP_GAP, 0.001)
+        status = self.solver.Solve(params)
+        out = None
+        if status in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
+            out = (self.solver.Objective().Value(), [round(v.solution_value()) for v in free])
+        for var, lb, ub in saved:
+            var.SetBounds(lb, ub)
+        return out
+
+    def relaxation(self) -> float | None:
+        """Solve as a linear programme (backend GLOP): its optimum, None if not solved."""
+        if self.solver.Solve() != pywraplp.Solver.OPTIMAL:
+            return None
+        return float(self.solver.Objective().Value())
+
     def objective(self) -> tuple[float, float]:
         return self.solver.Objective().Value(), self.solver.Objective().BestBound()
 
 
-def solve(instance: Instance, *, time_limit: float = 60.0, workers: int = 2,
-          gap_limit: float = 0.005, hint: bool = True, lang: str = "id",
-          backend: str = "cp-sat", prepared: Prepared | None = None, log: bool = False) -> Plan:
-    """The optimised plan. Stops at ``time_limit`` seconds or when the relative gap between the
-    best plan and the proven bound is at most ``gap_limit``. ``backend``: ``cp-sat`` (default), or
-    ``scip``/``cbc`` (OR-Tools' MIP solvers through pywraplp)."""
-    began = time.perf_counter()
-    prep = prepared or prepare(instance)
-    inst = prep.instance
-    m: _CpSat | _Mip = _CpSat() if backend == "cp-sat" else _Mip(backend)
+@dataclass
+class _Vars:
+    n: dict[tuple[int, int, int], Any]
+    a: dict[tuple[int, int, int], Any]
+    y: dict[tuple[int, int], Any]
+    w: dict[tuple[str, int, int], Any]
+    count: dict[tuple[int, int], Any]
 
+    def all(self) -> list[Any]:
+        return [*self.n.values(), *self.a.values(), *self.y.values(), *self.w.values(),
+                *self.count.values()]
+
+
+def _build(m: _CpSat | _Mip, prep: Prepared) -> _Vars:
+    """The model (see the module docstring) in ``m``."""
+    inst = prep.instance
     # batches
     n: dict[tuple[int, int, int], Any] = {}
     for (p, v), ks in prep.venue_starts.items():
@@ -223,11 +252,14 @@ def solve(instance: Instance, *, time_limit: float = 60.0, workers: int = 2,
             attend[(p, v)].append(var)
             flows.append(var)
         m.add([(1, x) for x in flows] + [(-1, x) for x in vars_], 0, 0)
+    count: dict[tuple[int, int], Any] = {}
     for (p, v), batches in by_pv.items():
+        count[(p, v)] = big = m.int_var(len(batches) * inst.venues[v].rooms, f"N{p}_{v}")
+        m.add([(1, x) for x in batches] + [(-1, big)], 0, 0)
         total = [(1, x) for x in attend.get((p, v), [])]
-        m.add(total + [(-prep.seats[(p, v)], x) for x in batches], -math.inf, 0)
+        m.add([*total, (-prep.seats[(p, v)], big)], -math.inf, 0)
         if inst.programmes[p].min_batch > 0:
-            m.add(total + [(-inst.programmes[p].min_batch, x) for x in batches], 0, math.inf)
+            m.add([*total, (-inst.programmes[p].min_batch, big)], 0, math.inf)
 
     # budget
     if prep.budget is not None:
@@ -244,30 +276,74 @@ def solve(instance: Instance, *, time_limit: float = 60.0, workers: int = 2,
 
     m.maximize([(prep.groups[g].values[p], var) for (g, p), var in y.items()])
 
+    return _Vars(n, a, y, w, count)
+
+
+def solve(instance: Instance, *, time_limit: float = 60.0, workers: int = 2,
+          gap_limit: float = 0.005, hint: bool = True, lang: str = "id",
+          backend: str = "cp-sat", prepared: Prepared | None = None, log: bool = False,
+          rounding: bool = True) -> Plan:
+    """The optimised plan. Stops at ``time_limit`` seconds or when the relative gap between the
+    best plan and the proven bound is at most ``gap_limit``. ``backend``: ``cp-sat`` (default), or
+    ``scip``/``cbc`` (OR-Tools' MIP solvers through pywraplp)."""
+    began = time.perf_counter()
+    prep = prepared or prepare(instance)
+    inst = prep.instance
+    m: _CpSat | _Mip = _CpSat() if backend == "cp-sat" else _Mip(backend)
+
+    v = _build(m, prep)
+    n, a, y, w, count = v.n, v.a, v.y, v.w, v.count
+
     greedy_obj = None
+    lp_bound: float | None = None
+    phase = "solver"
+    start_values: dict[Any, int] | None = None
     if hint:
         fcfs = greedy_batches(prep)
         greedy_obj, _ = evaluate(prep, fcfs)
         seed = density_batches(prep)
-        seed_obj, _ = evaluate(prep, seed)
-        if seed_obj < greedy_obj:
-            seed = fcfs
-        m.hint(_hint(prep, seed, n, a, y, w))
+        seed_value, _ = evaluate(prep, seed)
+        if seed_value < greedy_obj:
+            seed, seed_value = fcfs, greedy_obj
+        pairs = _hint(prep, seed, n, a, y, w, count)
+        if rounding:
+            found_lp = _lp_rounding(prep, time_limit - (time.perf_counter() - began), log)
+            if found_lp is not None:
+                lp_bound, rounded = found_lp
+                if rounded is not None and rounded[0] > seed_value:
+                    seed_value = round(rounded[0])
+                    pairs = list(zip(v.all(), rounded[1], strict=True))
+                    phase = "lp-rounding"
+        start_values = {id(var): value for var, value in pairs}
+        m.hint(pairs)
 
-    status_name, found = m.solve(max(0.1, time_limit - (time.perf_counter() - began)),
-                                 workers, gap_limit, log)
-    if status_name == "INFEASIBLE" and hint:
-        # the empty plan is always feasible: SCIP occasionally mishandles a hint on tiny
-        # presolved models; build and solve again without it
-        return solve(instance, time_limit=max(0.1, time_limit - (time.perf_counter() - began)),
-                     workers=workers, gap_limit=gap_limit, hint=False, lang=lang,
-                     backend=backend, prepared=prep, log=log)
     bound: float | None = None
-    if not found:
-        batches_out: list[Batch] = []
+    if (lp_bound is not None and start_values is not None and lp_bound > 0
+            and (lp_bound - seed_value) / lp_bound <= gap_limit):
+        # the starting plan is already proven within the gap limit by the LP bound (values are
+        # integers, so an LP bound below the next integer proves optimality)
+        status_name = "OPTIMAL" if math.floor(lp_bound + 1e-6) <= seed_value else "FEASIBLE"
+        values = start_values
+        batches_out = _disaggregate(prep, _Values(values), n, a, y, w)
+        bound = lp_bound
     else:
-        batches_out = _disaggregate(prep, m, n, a, y, w)
-        bound = m.objective()[1]
+        phase = "solver" if phase == "solver" else f"{phase}+solver"
+        status_name, found = m.solve(max(0.1, time_limit - (time.perf_counter() - began)),
+                                     workers, gap_limit, log)
+        if status_name == "INFEASIBLE" and hint:
+            # the empty plan is always feasible: SCIP occasionally mishandles a hint on tiny
+            # presolved models; build and solve again without it
+            return solve(instance,
+                         time_limit=max(0.1, time_limit - (time.perf_counter() - began)),
+                         workers=workers, gap_limit=gap_limit, hint=False, lang=lang,
+                         backend=backend, prepared=prep, log=log, rounding=False)
+        if not found:
+            batches_out = []
+        else:
+            batches_out = _disaggregate(prep, m, n, a, y, w)
+            bound = m.objective()[1]
+            if lp_bound is not None:
+                bound = min(bound, lp_bound)
     problems = check(prep, batches_out)
     if problems:  # a bug, never a user error: refuse to hand out an infeasible plan
         raise AssertionError("infeasible plan: " + "; ".join(problems[:5]))
@@ -288,12 +364,53 @@ def solve(instance: Instance, *, time_limit: float = 60.0, workers: int = 2,
                "people_with_value": sum(g.size for g in prep.groups),
                "groups": len(prep.groups), "batch_vars": len(n), "trainer_vars": len(a),
                "group_vars": len(y), "flow_vars": len(w),
-               "greedy_objective": None if greedy_obj is None else greedy_obj / VALUE_SCALE})
+               "greedy_objective": None if greedy_obj is None else greedy_obj / VALUE_SCALE,
+               "lp_bound": None if lp_bound is None else lp_bound / VALUE_SCALE,
+               "phase": phase})
+
+
+class _Values:
+    """Variable values of a plan found outside the solver (for the disaggregation)."""
+
+    def __init__(self, values: dict[int, int]) -> None:
+        self.values = values
+
+    def value(self, var: Any) -> int:
+        return self.values.get(id(var), 0)
+
+
+def _lp_rounding(prep: Prepared, seconds: float,
+                 log: bool) -> tuple[float, tuple[float, list[int]] | None] | None:
+    """The LP relaxation's bound (GLOP) and, when found, a plan with the LP's number of batches
+    per programme and venue rounded (then floored) and everything else left to CBC: objective and
+    values in :meth:`_Vars.all` order. None if the LP could not be solved."""
+    lp = _Mip("glop")
+    lv = _build(lp, prep)
+    if lp.relaxation() is None:
+        return None
+    bound = lp.objective()[0]
+    sub = _Mip("cbc")
+    sv = _build(sub, prep)
+    began = time.perf_counter()
+    for rounder in (round, math.floor):
+        target = [(sv.count[key], int(rounder(var.solution_value())))
+                  for key, var in lv.count.items()]
+        left = seconds - (time.perf_counter() - began)
+        if left < 1:
+            break
+        found = sub.solve_fixed(target, sv.all(), min(0.35 * left, 20.0), 1)
+        if log:
+            print(f"LP bound {bound}; rounded with {rounder.__name__}: "
+                  f"{None if found is None else found[0]}")
+        if found is not None:
+            return bound, found
+    return bound, None
 
 
 def _hint(prep: Prepared, batches: list[Batch], n: dict[tuple[int, int, int], Any],
           a: dict[tuple[int, int, int], Any], y: dict[tuple[int, int], Any],
-          w: dict[tuple[str, int, int], Any]) -> list[tuple[Any, int]]:
+          w: dict[tuple[str, int, int], Any],
+          count: dict[tuple[int, int], Any]) -> list[tuple[Any, int]]:
     """A complete, feasible hint from the greedy plan."""
     group_of = {}
     for g, group in enumerate(prep.groups):
@@ -302,19 +419,22 @@ def _hint(prep: Prepared, batches: list[Batch], n: dict[tuple[int, int, int], An
     values: dict[tuple[Any, ...], int] = defaultdict(int)
     for b in batches:
         values[("n", b.programme, b.venue, b.start)] += 1
+        values[("N", b.programme, b.venue)] += 1
         for j in b.trainers:
             values[("a", j, b.programme, b.start)] = 1
         for i in b.participants:
             values[("y", group_of[i], b.programme)] += 1
             values[("w", prep.groups[group_of[i]].home, b.programme, b.venue)] += 1
     pairs: list[tuple[Any, int]] = []
-    for tag, table in (("n", n), ("a", a), ("y", y), ("w", w)):
+    tables: tuple[tuple[str, dict[Any, Any]], ...] = (
+        ("n", n), ("a", a), ("y", y), ("w", w), ("N", count))
+    for tag, table in tables:
         for key, var in table.items():
             pairs.append((var, values.get((tag, *key), 0)))
     return pairs
 
 
-def _disaggregate(prep: Prepared, solver: _CpSat | _Mip,
+def _disaggregate(prep: Prepared, solver: _CpSat | _Mip | _Values,
                   n: dict[tuple[int, int, int], Any],
                   a: dict[tuple[int, int, int], Any],
                   y: dict[tuple[int, int], Any],

@@ -203,10 +203,19 @@ def density_batches(prepared: Prepared) -> list[Batch]:
                 return k, trainers[:need]
         return None
 
+    max_fee = {p: max((prepared.trainer_cost(j, p) for j in range(len(inst.trainers))),
+                      default=0) for p in range(len(inst.programmes))}
+    pointer: Counter[tuple[int, int]] = Counter()
+
     def best_batch(p: int, v: int) -> tuple[float, list[int], int] | None:
         prog = inst.programmes[p]
+        items = candidates.get((p, v), [])
+        pos = pointer[(p, v)]
+        while pos < len(items) and items[pos][1] in assigned:
+            pos += 1
+        pointer[(p, v)] = pos
         chosen: list[tuple[int, int, int]] = []
-        for _, i, cost in candidates.get((p, v), ()):
+        for _, i, cost in items[pos:]:
             if i in assigned:
                 continue
             chosen.append((i, prepared.person_values[i][p], cost))
@@ -214,8 +223,7 @@ def density_batches(prepared: Prepared) -> list[Batch]:
                 break
         if len(chosen) < max(1, prog.min_batch):
             return None
-        fixed = prepared.batch_fixed_cost(p) + prog.trainers_per_batch * max(
-            (prepared.trainer_cost(j, p) for j in range(len(inst.trainers))), default=0)
+        fixed = prepared.batch_fixed_cost(p) + prog.trainers_per_batch * max_fee[p]
         while True:
             cost = fixed + sum(c for _, _, c in chosen)
             if left is None or cost <= left:
@@ -227,15 +235,19 @@ def density_batches(prepared: Prepared) -> list[Batch]:
         return value / max(1, cost), [i for i, _, _ in chosen], cost
 
     dead: set[tuple[int, int]] = set()
+    cache: dict[tuple[int, int], tuple[float, list[int], int]] = {}
     while True:
         best: tuple[float, int, int, list[int]] | None = None
         for (p, v) in prepared.seats:
             if (p, v) in dead:
                 continue
-            option = best_batch(p, v)
+            option = cache.get((p, v))
             if option is None:
-                dead.add((p, v))
-                continue
+                option = best_batch(p, v)
+                if option is None:
+                    dead.add((p, v))
+                    continue
+                cache[(p, v)] = option
             if best is None or option[0] > best[0]:
                 best = (option[0], p, v, option[1])
         if best is None:
@@ -262,14 +274,22 @@ def density_batches(prepared: Prepared) -> list[Batch]:
         for j in trainers:
             loads[j] += 1
             days[j] += prog.duration_days
-        assigned.update(people)
+        taken = set(people)
+        assigned.update(taken)
         batches.append(Batch(p, v, k, trainers, list(people)))
+        # options that lost people, or no longer fit the budget, are recomputed
+        for key, (_, members, cost) in list(cache.items()):
+            if (left is not None and cost > left) or not taken.isdisjoint(members):
+                del cache[key]
 
     # fill free seats, best ratio first
     offers = []
     for b in batches:
+        if len(b.participants) >= prepared.seats[(b.programme, b.venue)]:
+            continue
         for density, i, cost in candidates.get((b.programme, b.venue), ()):
-            offers.append((density, i, cost, b))
+            if i not in assigned:
+                offers.append((density, i, cost, b))
     offers.sort(key=lambda x: (-x[0], x[1]))
     for _, i, cost, b in offers:
         if i in assigned or len(b.participants) >= prepared.seats[(b.programme, b.venue)]:

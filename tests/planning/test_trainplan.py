@@ -236,3 +236,15 @@ def test_random_instances_feasible_and_no_worse_than_greedy(
     assert check(prep, baseline.batches) == []
     assert check(prep, plan.batches) == []
     assert plan.objective >= baseline.objective - 1e-9
+
+
+def test_too_few_for_a_batch_and_empty_instances() -> None:
+    inst = make([person("a"), person("b")], programme=prog(min_batch=3))
+    plan = run(inst)
+    assert plan.batches == [] and plan.objective == 0
+    assert plan.uncovered["by_reason"] == {"min_batch": 2}
+    empty = make([])
+    plan = run(empty)
+    assert plan.batches == [] and plan.uncovered["persons"] == 0
+    no_gap = make([person("x", gap=0)])
+    assert run(no_gap).uncovered["persons"] == 0

@@ -65,10 +65,14 @@ def greedy_batches(prepared: Prepared) -> list[Batch]:
                     return True
         return False
 
+    closed: set[tuple[int, int]] = set()  # no room+trainers left: stays so (nothing frees up)
+
     def try_open(i: int, p: int, venues: list[int]) -> bool:
         prog = inst.programmes[p]
         home = kabkota(inst.people[i].region)
         for v in venues:
+            if (p, v) in closed:
+                continue
             for k in prepared.venue_starts[(p, v)]:
                 occupies = prepared.starts[p][k].occupies
                 if any(rooms[(v, u)] >= inst.venues[v].rooms for u in occupies):
@@ -91,6 +95,7 @@ def greedy_batches(prepared: Prepared) -> list[Batch]:
                 batches.append(batch)
                 open_by.setdefault((p, v), []).append(batch)
                 return True
+            closed.add((p, v))
         return False
 
     def choices(i: int) -> list[int]:

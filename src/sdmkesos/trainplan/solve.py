@@ -337,13 +337,18 @@ def solve(instance: Instance, *, time_limit: float = 60.0, workers: int = 2,
                          time_limit=max(0.1, time_limit - (time.perf_counter() - began)),
                          workers=workers, gap_limit=gap_limit, hint=False, lang=lang,
                          backend=backend, prepared=prep, log=log, rounding=False)
-        if not found:
-            batches_out = []
-        else:
+        if found:
             batches_out = _disaggregate(prep, m, n, a, y, w)
             bound = m.objective()[1]
             if lp_bound is not None:
                 bound = min(bound, lp_bound)
+        elif start_values is not None:
+            # out of time before the solver found a plan: the (feasible) start stands
+            status_name = "FEASIBLE"
+            batches_out = _disaggregate(prep, _Values(start_values), n, a, y, w)
+            bound = lp_bound
+        else:
+            batches_out = []
     problems = check(prep, batches_out)
     if problems:  # a bug, never a user error: refuse to hand out an infeasible plan
         raise AssertionError("infeasible plan: " + "; ".join(problems[:5]))
@@ -354,6 +359,9 @@ def solve(instance: Instance, *, time_limit: float = 60.0, workers: int = 2,
         gap = 0.0 if bound <= 0 else (bound - obj_value) / bound
         if gap < 1e-9:
             gap = 0.0
+        if status_name in ("OPTIMAL", "FEASIBLE"):
+            # CP-SAT says OPTIMAL once its gap limit is reached: only a zero gap is optimal here
+            status_name = "OPTIMAL" if gap == 0.0 else "FEASIBLE"
     return Plan(
         method=backend, batches=batches_out, status=status_name,
         objective=obj_value / VALUE_SCALE,

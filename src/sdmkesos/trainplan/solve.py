@@ -1,20 +1,24 @@
-"""The CP-SAT model (OR-Tools) and the disaggregation of its solution into batches.
+"""The optimisation model (OR-Tools: CP-SAT, or SCIP/CBC through pywraplp), its LP relaxation
+and LP-rounding start, and the disaggregation of a solution into batches.
 
 Variables (see docs/training-plan.md for the full statement):
 
 - ``n[p,v,k]`` in 0..rooms: batches of programme p opened at venue v with start k;
+  ``N[p,v]`` = sum_k n[p,v,k];
 - ``a[j,p,k]`` in {0,1}: trainer j teaches a batch of p with start k (the venue follows after
   solving: every trainer of (p, k) is matched to one of the batches of (p, k));
-- ``y[g,p,v]`` in 0..|g|: people of group g trained in programme p at venue v (over the year).
+- ``y[g,p]`` in 0..|g|: people of group g trained in programme p (over the horizon);
+- ``w[h,p,v]``: people from home kab/kota h trained in p at venue v (reachable venues only).
 
 Constraints: each room holds one batch per period; each trainer teaches at most one batch per
 period, only programmes and periods they are qualified/available for, within max batches/days;
-every batch has its trainers; sum_g y[g,p,v] lies between min_batch and seats times the number
-of batches of (p, v); each person attends at most one batch; course + travel + batch + trainer
-costs stay within the budget. Objective: maximise sum value[g,p] y[g,p,v].
+every batch has its trainers; sum_g y[g,p] <= |g| summed over p (one programme per person);
+sum_v w[h,p,v] = sum_{g of h} y[g,p]; sum_h w[h,p,v] lies between min_batch x N[p,v] and
+seats x N[p,v]; course + travel + batch + trainer costs stay within the budget. Objective:
+maximise sum value[g,p] y[g,p].
 
-A batch count per (p, v) with a total between min x N and seats x N can always be split into N
-batches each within [min, seats], so the disaggregation is exact.
+A total between min x N and seats x N can always be split into N batches each within
+[min, seats], and people of one group are interchangeable, so the disaggregation is exact.
 """
 
 from __future__ import annotations

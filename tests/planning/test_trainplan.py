@@ -248,3 +248,29 @@ def test_too_few_for_a_batch_and_empty_instances() -> None:
     assert plan.batches == [] and plan.uncovered["persons"] == 0
     no_gap = make([person("x", gap=0)])
     assert run(no_gap).uncovered["persons"] == 0
+
+
+def test_weekly_periods_skip_holidays() -> None:
+    from sdmkesos.trainplan.generate import weekly_periods
+
+    weeks = weekly_periods(dt.date(2027, 3, 1), dt.date(2027, 3, 31),
+                           skip=((dt.date(2027, 3, 10), dt.date(2027, 3, 11)),))
+    assert [(p.id, p.start.isoformat(), p.end.isoformat()) for p in weeks] == [
+        ("2027-W09", "2027-03-01", "2027-03-05"),
+        ("2027-W11", "2027-03-15", "2027-03-19"),
+        ("2027-W12", "2027-03-22", "2027-03-26")]  # 29 Mar - 2 Apr ends after the 31st
+
+
+def test_example_covers_east_java() -> None:
+    inst = example_instance(2000, seed=11)
+    assert {p.region for p in inst.people} == set(JATIM_SEATS)
+    assert (len(inst.programmes), len(inst.venues), len(inst.trainers)) == (5, 12, 20)
+
+
+def test_out_of_time_returns_the_start_plan() -> None:
+    inst = example_instance(600, seed=4, budget=1_000_000_000)
+    prep = prepare(inst)
+    plan = solve(inst, time_limit=0.01, prepared=prep)
+    assert plan.batches, "the feasible start plan is returned"
+    assert check(prep, plan.batches) == []
+    assert plan.objective >= greedy(prep).objective

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.utils import translation
+from hypothesis import settings as hypothesis_settings
 
 from sdmkesos.core.choices import Role
 from sdmkesos.core.identifiers import encode_nik, encode_nip
@@ -17,6 +18,11 @@ from sdmkesos.core.models import Organisation, User, WorkforceCategory
 from sdmkesos.core.reference import setup_reference_data
 
 PASSWORD = "rahasia-uji-123"
+
+# Property tests run on a shared, sometimes loaded machine (CI, parallel workers): no per-example
+# deadline, so a slow moment is never mistaken for a failure.
+hypothesis_settings.register_profile("sdmkesos", deadline=None)
+hypothesis_settings.load_profile("sdmkesos")
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-from sdmkesos.dedup import linkage, synthetic  # noqa: E402
+from sdmkesos.dedup import linkage, synthetic
 
 
 def main() -> None:

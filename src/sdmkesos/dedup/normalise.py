@@ -111,7 +111,7 @@ def name_tokens(name: str | None) -> list[str]:
 
 @lru_cache(maxsize=200_000)
 def _name_tokens(name: str) -> tuple[str, ...]:
-    text = fold_ascii(str(name)).lower().replace("’", "'").replace("`", "'")
+    text = fold_ascii(name).lower().replace("`", "'")
     # Everything after the first comma is degrees: "Budi Santoso, S.Sos., M.Si".
     head = text.split(",", 1)[0]
     words = [w for w in re.split(r"\s+", head.strip()) if w]
@@ -121,10 +121,9 @@ def _name_tokens(name: str) -> tuple[str, ...]:
         compact = _compact(word)
         if not compact:
             continue
-        if leading and compact in PREFIX_TITLES and (word.endswith(".") or len(words) > 1):
+        if leading and compact in PREFIX_TITLES and index < len(words) - 1:
             # "H. Ahmad", "Drs Ahmad": a title only while more words follow.
-            if index < len(words) - 1:
-                continue
+            continue
         if index > 0 and compact in DEGREES and ("." in word or len(compact) >= 3):
             # "S.Sos", "SE", "M.Si" after the name; a 2-letter word without dots stays a name.
             continue

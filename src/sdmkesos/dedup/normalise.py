@@ -87,10 +87,12 @@ def fold_ascii(text: str) -> str:
 def spelling_key(token: str) -> str:
     """Old spellings to new (oe→u, dj→j, tj→c, ...), doubled letters collapsed, h after a vowel
     at the end dropped (Fatimah/Fatima)."""
-    out = token
-    for old, new in _OLD_SPELLING:
-        out = out.replace(old, new)
-    out = _DOUBLE.sub(r"\1", out)
+    out, previous = token, ""
+    while out != previous:  # to a fixed point: "zj" → "sj" → "sy"
+        previous = out
+        for old, new in _OLD_SPELLING:
+            out = out.replace(old, new)
+        out = _DOUBLE.sub(r"\1", out)
     if len(out) > 3 and out.endswith("h") and out[-2] in "aeiou":
         out = out[:-1]
     if len(out) > 2 and out.endswith("y") and out[-2] not in "aeiou":
@@ -114,20 +116,20 @@ def _name_tokens(name: str) -> tuple[str, ...]:
     text = fold_ascii(name).lower().replace("`", "'")
     # Everything after the first comma is degrees: "Budi Santoso, S.Sos., M.Si".
     head = text.split(",", 1)[0]
-    words = [w for w in re.split(r"\s+", head.strip()) if w]
+    words = [w for w in re.split(r"\s+", head.strip()) if _compact(w)]
+    if not words:
+        return ()
+    # Titles before the name, while more words follow ("H. Ahmad", "Drs Ahmad").
+    while len(words) > 1 and _compact(words[0]) in PREFIX_TITLES:
+        words.pop(0)
+    # Degrees after the name: dotted ones anywhere ("S.Sos", "M.Si"), bare ones at the end
+    # ("Budi Santoso SE").
+    words = [words[0]] + [w for w in words[1:]
+                          if not (_compact(w) in DEGREES and ("." in w or len(_compact(w)) >= 4))]
+    while len(words) > 1 and _compact(words[-1]) in DEGREES:
+        words.pop()
     tokens: list[str] = []
-    leading = True
-    for index, word in enumerate(words):
-        compact = _compact(word)
-        if not compact:
-            continue
-        if leading and compact in PREFIX_TITLES and index < len(words) - 1:
-            # "H. Ahmad", "Drs Ahmad": a title only while more words follow.
-            continue
-        if index > 0 and compact in DEGREES and ("." in word or len(compact) >= 3):
-            # "S.Sos", "SE", "M.Si" after the name; a 2-letter word without dots stays a name.
-            continue
-        leading = False
+    for word in words:
         # "Abdul.Rahman", "Nur-Aini": split on inner punctuation.
         for part in _NON_LETTER.sub(" ", word.replace("'", "")).split():
             canon = TOKEN_VARIANTS.get(part)

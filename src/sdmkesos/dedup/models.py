@@ -26,13 +26,16 @@ def _side(prefix: str) -> ScopeSpec:
 
 class PairQuerySet(RestrictedQuerySet["CandidatePair"]):
     def restrict(self, user: Any, action: str = "view") -> PairQuerySet:
-        """Pairs whose two people are both within the user's scope for ``action``."""
+        """Pairs whose two people are both within the user's scope for ``action``. After a
+        merge (or deletion) one side is gone: the remaining one decides."""
         if action not in allowed_actions(user):
             return self.none()
         scope = scope_for(user)
         if scope.unrestricted:
             return self
-        return self.filter(scope_q(_side("left"), scope)).filter(scope_q(_side("right"), scope))
+        left = models.Q(left__isnull=True) | scope_q(_side("left"), scope)
+        right = models.Q(right__isnull=True) | scope_q(_side("right"), scope)
+        return self.filter(left & right).exclude(left__isnull=True, right__isnull=True)
 
 
 class PairStatus(models.TextChoices):

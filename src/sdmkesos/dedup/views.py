@@ -77,7 +77,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         status = PairStatus.PROPOSED
     qs = _queue(user, status).order_by("-probability", "id")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    pairs = [{"pair": p, "left": _side(user, p.left), "right": _side(user, p.right)}
+    pairs = [{"pair": p, "sides": [_side(user, p.left), _side(user, p.right)]}
              for p in page.object_list]
     runs = LinkageRun.objects.restrict(user).select_related("started_by")[:5]
     return render(request, "dedup/queue.html", {

@@ -34,8 +34,8 @@ Progress = Callable[[str, float], None]  # (stage label, fraction done 0..1)
 
 COLUMNS = [
     "unique_id", "name_key", "name_sorted", "name_tokens", "name_first", "name_last", "dob",
-    "dob_swap", "dob_year", "birth_place", "sex", "nik", "nik_head", "region_prov",
-    "region_kab",
+    "dob_swap", "dob_year", "birth_place", "sex", "nik", "nik_head", "nik_tail",
+    "nik_region_seq", "region_prov", "region_kab",
 ]
 
 
@@ -134,15 +134,22 @@ def comparisons() -> list[dict[str, Any]]:
 # selective keys; the comments name the noise each one survives.
 BLOCKING_RULES = [
     "l.nik = r.nik",  # everything but a NIK typo/missing NIK
-    "l.dob = r.dob AND l.name_first = r.name_first",  # NIK typo or missing, region moved
-    "l.dob = r.dob AND l.name_last = r.name_last",  # first part changed or dropped
-    "l.name_key = r.name_key AND l.dob_year = r.dob_year",  # birth date typo in day/month
-    "l.name_sorted = r.name_sorted AND l.birth_place = r.birth_place",  # date typo in year
     "l.nik_head = r.nik_head",  # NIK typo in the sequence digits
+    "l.nik_tail = r.nik_tail",  # NIK typo in the region digits
+    "l.nik_region_seq = r.nik_region_seq",  # NIK typo in the birth date digits
+    "l.dob = r.dob AND l.name_first = r.name_first",  # NIK missing, region moved
+    "l.dob = r.dob AND l.name_last = r.name_last",  # first part changed or dropped
+    "l.dob = r.dob AND l.birth_place = r.birth_place",  # name rewritten
+    "l.dob = r.dob AND l.region_prov = r.region_prov AND l.sex = r.sex",  # place missing too
+    "l.name_key = r.name_key AND l.dob_year = r.dob_year",  # birth date typo in day/month
+    "l.name_key = r.name_key AND l.region_kab = r.region_kab",  # typo in the year, no NIK
+    "l.name_sorted = r.name_sorted AND l.dob_year = r.dob_year",  # parts swapped
+    "l.name_sorted = r.name_sorted AND l.birth_place = r.birth_place",  # date typo in year
     "l.dob_swap = r.dob AND l.name_last = r.name_last",  # day/month swapped
+    "l.dob_swap = r.dob AND l.name_first = r.name_first",
     "l.name_first = r.name_first AND l.name_last = r.name_last AND l.birth_place = r.birth_place",
-    "l.dob = r.dob AND l.region_kab = r.region_kab",  # name rewritten, NIK missing
-    "l.name_sorted = r.name_sorted AND l.dob_year = r.dob_year",  # parts swapped, place missing
+    "l.name_first = r.name_first AND l.birth_place = r.birth_place AND l.region_kab = r.region_kab",
+    "l.name_last = r.name_last AND l.birth_place = r.birth_place AND l.region_kab = r.region_kab",
 ]
 
 # EM sessions: each fixes the comparisons in its blocking rule and estimates the others' m.

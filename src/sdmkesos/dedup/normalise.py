@@ -241,7 +241,9 @@ def prepare(record: LinkRecord) -> dict[str, object]:
         "birth_place": place_key(record.birth_place) or None,
         "sex": sex_key(record.sex) or None,
         "nik": nik or None,
-        "nik_head": nik[:12] or None,
+        "nik_head": nik[:12] or None,  # region + birth date digits
+        "nik_tail": nik[6:] or None,  # birth date + sequence digits
+        "nik_region_seq": (nik[:6] + nik[12:]) or None,  # region + sequence digits
         "region_prov": prov or None,
         "region_kab": kab or None,
     }

@@ -15,6 +15,7 @@ rows against an existing set, e.g. an import against the registry). Records are
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import logging
 import time
@@ -192,12 +193,24 @@ def settings(link_type: str = "dedupe_only") -> dict[str, Any]:
 
 
 def _table(records: Iterable[LinkRecord]) -> Any:
+    """The prepared records as an Arrow table (column by column: no per-row dicts kept)."""
     import pyarrow as pa
 
-    rows = [prepare(r) for r in records]
+    columns: dict[str, list[Any]] = {c: [] for c in COLUMNS}
+    appenders = [(c, columns[c].append) for c in COLUMNS]
+    enabled = gc.isenabled()
+    gc.disable()  # millions of small objects: the cyclic collector would rescan them all
+    try:
+        for record in records:
+            row = prepare(record)
+            for name, append in appenders:
+                append(row[name])
+    finally:
+        if enabled:
+            gc.enable()
     schema = pa.schema([
         (c, pa.list_(pa.string()) if c == "name_tokens" else pa.string()) for c in COLUMNS])
-    return pa.Table.from_pylist(rows, schema=schema)
+    return pa.Table.from_pydict(columns, schema=schema)
 
 
 def _connect(threads: int | None) -> Any:

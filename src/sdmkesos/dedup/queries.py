@@ -15,9 +15,11 @@
   (``in_scope``); the id is always given so the import can refuse or flag the row.
 
 Cost: registry candidates are fetched by index (same NIK, same or day/month-swapped birth date,
-NIK with the same region-and-birth-date part), never the whole registry. The model is the one
-trained by the latest successful linkage run (``LinkageRun.model``); without one, it is trained
-on a random sample of the registry (up to 20,000 people) plus the candidates.
+NIK with the same region-and-birth-date part), not the whole registry; a sheet of tens of
+thousands of rows covers most birth dates, and then costs about as much as a full linkage run.
+The model is the one trained by the latest successful linkage run (``LinkageRun.model``);
+without one, it is trained on a random sample of the registry (up to 20,000 people) plus the
+candidates.
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ from .models import LinkageRun, RunStatus
 from .normalise import LinkRecord, date_key, nik_key, swapped_date_key
 
 TRAINING_SAMPLE = 20_000
+CHUNK = 900  # values per IN (...) list
+HEAD_CHUNK = 100  # NIK prefixes per query
 
 
 @dataclass(frozen=True)
@@ -71,12 +75,24 @@ def _candidates(new: list[LinkRecord]) -> list[LinkRecord]:
             heads.add(nik[:12])
     if not (dates or niks):
         return []
-    q = Q(birth_date__in=sorted(dates)) | Q(nik__in=sorted(niks))
-    for head in sorted(heads):
-        q |= Q(nik__startswith=head)
-    rows = Person.objects.filter(q).order_by().values_list(*RECORD_COLUMNS)
-    return [LinkRecord(f"p{pk}", name, birth, place, sex, nik, region)
-            for pk, name, birth, place, sex, nik, region in rows]
+    filters: list[Q] = []
+    date_list, nik_list, head_list = sorted(dates), sorted(niks), sorted(heads)
+    for i in range(0, len(date_list), CHUNK):
+        filters.append(Q(birth_date__in=date_list[i:i + CHUNK]))
+    for i in range(0, len(nik_list), CHUNK):
+        filters.append(Q(nik__in=nik_list[i:i + CHUNK]))
+    for i in range(0, len(head_list), HEAD_CHUNK):
+        q = Q(pk__in=[])
+        for head in head_list[i:i + HEAD_CHUNK]:
+            q |= Q(nik__startswith=head)
+        filters.append(q)
+    found: dict[int, LinkRecord] = {}
+    for q in filters:
+        for pk, name, birth, place, sex, nik, region in Person.objects.filter(q).order_by(
+                ).values_list(*RECORD_COLUMNS).iterator(chunk_size=5000):
+            if pk not in found:
+                found[pk] = LinkRecord(f"p{pk}", name, birth, place, sex, nik, region)
+    return list(found.values())
 
 
 def _training_sample() -> list[LinkRecord]:

@@ -97,3 +97,24 @@ def test_api(users, make_pair, role):
     assert response.status_code == 200
     assert response.json()["status"] == "rejected"
     assert CandidatePair.objects.get(pk=inside.pk).status == PairStatus.REJECTED
+
+
+@pytest.mark.parametrize("role", sorted(CASES))
+def test_merge_history(client, users, make_pair, role):
+    from sdmkesos.dedup.actions import do_confirm_pair
+
+    inside_region, outside_region = CASES[role]
+    inside = make_pair(inside_region, name="Dalam Lingkup")
+    do_confirm_pair(actor=None, channel="system", pair=inside)
+    if outside_region:
+        do_confirm_pair(actor=None, channel="system",
+                        pair=make_pair(outside_region, name="Luar Lingkup"))
+    client.force_login(users[role])
+    response = client.get(reverse("dedup:merges"))
+    if role not in REVIEWERS:
+        assert response.status_code == 403
+        return
+    html = response.content.decode()
+    assert "Hj. Dalam Lingkup" in html and "Luar Lingkup" not in html
+    removed = Person.objects.filter(pk__in=[inside.left_pid, inside.right_pid]).exists()
+    assert removed  # the kept one is still there

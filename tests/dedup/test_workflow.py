@@ -196,3 +196,15 @@ def test_cli_prints_a_json_summary(tmp_path, twins, capsys):
     call_command("dedup", "-o", str(tmp_path / "p.csv"))
     summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert summary["records"] >= 6 and summary["pairs"] >= 1
+
+
+def test_merge_history_finds_the_alias(client, users, make_pair):
+    from sdmkesos.dedup.actions import do_confirm_pair
+
+    pair = make_pair("35.07")
+    merge = do_confirm_pair(actor=users["kabmalang"], channel="web", pair=pair)
+    client.force_login(users["kabmalang"])
+    found = client.get(reverse("dedup:merges"), {"nik": merge.removed_nik}).content.decode()
+    assert merge.removed_nik in found and 'id="merge-table"' in found
+    none = client.get(reverse("dedup:merges"), {"nik": "3507019999999999"}).content.decode()
+    assert 'id="merge-table"' not in none

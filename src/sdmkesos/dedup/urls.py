@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/", views.pair_detail, name="pair"),
     path("<int:pk>/gabung/", views.pair_confirm, name="confirm"),
     path("<int:pk>/tolak/", views.pair_reject, name="reject"),
+    path("gabungan/", views.merge_list, name="merges"),
     path("proses/", views.run_start, name="run_start"),
     path("proses/<int:pk>/", views.run_detail, name="run"),
 ]

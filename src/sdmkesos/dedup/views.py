@@ -176,3 +176,18 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.headers.get("HX-Request") == "true":
         return render(request, "dedup/_run_status.html", context)
     return render(request, "dedup/run.html", context)
+
+
+@login_required
+def merge_list(request: HttpRequest) -> HttpResponse:
+    """Confirmed merges whose kept person is in scope; ``?nik=`` finds an alias."""
+    user = request.user
+    _require_reviewer(user)
+    qs = MergeRecord.objects.restrict(user, CHANGE).select_related("kept", "merged_by")
+    nik = "".join(ch for ch in request.GET.get("nik", "") if ch.isdigit())[:16]
+    if nik:
+        qs = qs.filter(removed_nik=nik)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [{"merge": m, "removed_nik": display_nik(user, m.removed_nik)}
+            for m in page.object_list]
+    return render(request, "dedup/merges.html", {"rows": rows, "page": page, "nik": nik})

@@ -142,13 +142,13 @@ BLOCKING_RULES = [
     "l.dob = r.dob AND l.name_last = r.name_last",  # first part changed or dropped
     "l.dob = r.dob AND l.birth_place = r.birth_place",  # name rewritten
     "l.dob = r.dob AND l.region_prov = r.region_prov AND l.sex = r.sex",  # place missing too
-    "l.name_key = r.name_key AND l.dob_year = r.dob_year",  # birth date typo in day/month
     "l.name_key = r.name_key AND l.region_kab = r.region_kab",  # typo in the year, no NIK
-    "l.name_sorted = r.name_sorted AND l.dob_year = r.dob_year",  # parts swapped
+    "l.name_sorted = r.name_sorted AND l.dob_year = r.dob_year",  # day/month typo, swapped parts
     "l.name_sorted = r.name_sorted AND l.birth_place = r.birth_place",  # date typo in year
     "l.dob_swap = r.dob AND l.name_last = r.name_last",  # day/month swapped
     "l.dob_swap = r.dob AND l.name_first = r.name_first",
-    "l.name_first = r.name_first AND l.name_last = r.name_last AND l.birth_place = r.birth_place",
+    "l.name_first = r.name_first AND l.name_last = r.name_last AND l.birth_place = r.birth_place"
+    " AND l.region_prov = r.region_prov",
     "l.name_first = r.name_first AND l.birth_place = r.birth_place AND l.region_kab = r.region_kab",
     "l.name_last = r.name_last AND l.birth_place = r.birth_place AND l.region_kab = r.region_kab",
 ]
@@ -193,18 +193,15 @@ def settings(link_type: str = "dedupe_only") -> dict[str, Any]:
 
 
 def _table(records: Iterable[LinkRecord]) -> Any:
-    """The prepared records as an Arrow table (column by column: no per-row dicts kept)."""
+    """The prepared records as an Arrow table."""
     import pyarrow as pa
 
-    columns: dict[str, list[Any]] = {c: [] for c in COLUMNS}
-    appenders = [(c, columns[c].append) for c in COLUMNS]
     enabled = gc.isenabled()
     gc.disable()  # millions of small objects: the cyclic collector would rescan them all
     try:
-        for record in records:
-            row = prepare(record)
-            for name, append in appenders:
-                append(row[name])
+        rows = [prepare(r) for r in records]
+        columns = {c: [row[c] for row in rows] for c in COLUMNS}
+        del rows
     finally:
         if enabled:
             gc.enable()

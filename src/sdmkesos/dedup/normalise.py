@@ -111,7 +111,7 @@ def name_tokens(name: str | None) -> list[str]:
     return list(_name_tokens(str(name)))
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=500_000)
 def _name_tokens(name: str) -> tuple[str, ...]:
     text = fold_ascii(name).lower().replace("`", "'")
     # Everything after the first comma is degrees: "Budi Santoso, S.Sos., M.Si".

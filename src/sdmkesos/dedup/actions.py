@@ -250,29 +250,59 @@ def _region_of(person_id: int | None) -> str:
 
 
 def _move_relations(kept: Person, removed: Person) -> dict[str, int]:
-    """Point every row that refers to ``removed`` (education, employment, and any other app's
-    foreign key to Person) at ``kept``. Returns counts by table."""
+    """Point every row that refers to ``removed`` at ``kept``: education, employment, and any
+    other app's foreign key, one-to-one or many-to-many link to Person (so records added by
+    later apps survive a merge). A link the kept person already has is not doubled; a one-to-one
+    row both have, or a unique clash, aborts the merge (``merge_conflict``, naming the table).
+    Returns counts by table."""
     moved: dict[str, int] = {}
     moved["education"] = EducationRecord.objects.filter(person=removed).update(person=kept)
     moved["employment"] = EmploymentRecord.objects.filter(person=removed).update(person=kept)
     skip = {EducationRecord, EmploymentRecord, CandidatePair, MergeRecord}
     for rel in Person._meta.related_objects:
         model = rel.related_model
-        if (isinstance(model, str) or model in skip or rel.many_to_many
-                or not isinstance(rel.field, models.ForeignKey)):
+        if isinstance(model, str) or model in skip:
             continue
-        if rel.one_to_one:
+        label = model._meta.label_lower
+        if rel.many_to_many:
+            count = _move_m2m(rel, kept, removed)
+        elif isinstance(rel.field, models.ForeignKey):
+            name = rel.field.name
+            manager = model._default_manager
+            if rel.one_to_one and manager.filter(**{name: kept}).exists() and manager.filter(
+                    **{name: removed}).exists():
+                raise DomainError("merge_conflict", table=label)
+            try:
+                with transaction.atomic():
+                    count = manager.filter(**{name: removed}).update(**{name: kept})
+            except IntegrityError as err:
+                raise DomainError("merge_conflict", table=label) from err
+        else:
             continue
-        name = rel.field.name
+        if count:
+            moved[label] = count
+    return moved
+
+
+def _move_m2m(rel: Any, kept: Person, removed: Person) -> int:
+    """Re-point the removed person's rows in a many-to-many table; drop the ones the kept
+    person already has."""
+    through = rel.through
+    if through is None:
+        return 0
+    fk = next((f.name for f in through._meta.fields
+               if isinstance(f, models.ForeignKey) and f.related_model is Person), None)
+    if fk is None:
+        return 0
+    count = 0
+    for row in list(through._default_manager.filter(**{fk: removed})):
         try:
             with transaction.atomic():
-                count = model._default_manager.filter(**{name: removed}).update(
-                    **{name: kept})
-        except IntegrityError as err:
-            raise DomainError("merge_conflict", table=model._meta.label_lower) from err
-        if count:
-            moved[model._meta.label_lower] = count
-    return moved
+                through._default_manager.filter(pk=row.pk).update(**{fk: kept})
+            count += 1
+        except IntegrityError:
+            through._default_manager.filter(pk=row.pk).delete()  # kept already has this link
+    return count
 
 
 def do_confirm_pair(*, actor: Any, channel: str, pair: CandidatePair, keep: str = "left",

@@ -208,3 +208,12 @@ def test_merge_history_finds_the_alias(client, users, make_pair):
     assert merge.removed_nik in found and 'id="merge-table"' in found
     none = client.get(reverse("dedup:merges"), {"nik": "3507019999999999"}).content.decode()
     assert 'id="merge-table"' not in none
+
+
+def test_pair_page_shows_both_records_side_by_side(client, users, make_pair):
+    pair = make_pair("35.07", name="Rina Wulandari")
+    client.force_login(users["kabmalang"])
+    html = client.get(reverse("dedup:pair", args=[pair.pk])).content.decode()
+    assert "Rina Wulandari" in html and "Hj. Rina Wulandari, S.Sos" in html
+    assert "14-03-1985" in html  # the fixture's birth date, shown as a date
+    assert "table-warning" in html  # the names differ

@@ -59,7 +59,8 @@ def _rows(user: Any, pair: CandidatePair) -> list[dict[str, Any]]:
     for key, label in labels.items():
         a = left.get(key) if left else None
         b = right.get(key) if right else None
-        rows.append({"label": label, "left": a, "right": b, "same": a == b})
+        rows.append({"label": label, "left": a, "right": b, "same": a == b,
+                     "is_date": key == "birth_date"})
     return rows
 
 

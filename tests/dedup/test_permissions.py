@@ -118,3 +118,20 @@ def test_merge_history(client, users, make_pair, role):
     assert "Hj. Dalam Lingkup" in html and "Luar Lingkup" not in html
     removed = Person.objects.filter(pk__in=[inside.left_pid, inside.right_pid]).exists()
     assert removed  # the kept one is still there
+
+
+def test_unauthenticated_is_401_on_every_dedup_endpoint(make_pair):
+    from sdmkesos.api import api as root
+
+    pair = make_pair("35.07")
+    anonymous = ApiClient()
+    schema = root.get_openapi_schema(path_prefix="")
+    endpoints = [(method, path) for path, ops in schema["paths"].items() if
+                 path.startswith("/dedup/") for method in ops]
+    assert len(endpoints) == 6
+    for method, path in endpoints:
+        url = path.replace("{pair_id}", str(pair.pk)).replace("{run_id}", "1")
+        response = anonymous.request(method, url, {})
+        assert response.status_code == 401, (method, path)
+    pair.refresh_from_db()
+    assert pair.status == PairStatus.PROPOSED

@@ -150,3 +150,35 @@ def test_to_link_record_uses_the_organisation_region():
     record = actions.to_link_record("r1", {"name": "Ali", "organisation": org,
                                            "birth_date": dt.date(1980, 1, 1)})
     assert record.region == "35.07" and record.name == "Ali"
+
+
+def test_a_second_run_while_one_is_under_way_returns_that_one(users):
+    from sdmkesos.dedup.models import LinkageRun, RunStatus
+
+    running = LinkageRun.objects.create(started_by=users["kabmalang"], threshold=0.5,
+                                        status=RunStatus.RUNNING)
+    assert actions.do_start_run(actor=users["kabmalang"], channel="web") == running
+    assert LinkageRun.objects.count() == 1
+
+
+def test_start_run_refuses_a_bad_threshold_and_read_only_roles(users):
+    with pytest.raises(DomainError) as err:
+        actions.do_start_run(actor=users["kabmalang"], channel="web", threshold=1.5)
+    assert err.value.code == "invalid_threshold" and err.value.field == "threshold"
+    with pytest.raises(DomainError) as err:
+        actions.do_start_run(actor=users["viewer"], channel="web")
+    assert err.value.code == "forbidden"
+
+
+def test_a_failing_run_is_marked_failed_with_its_error(users, monkeypatch):
+    from sdmkesos.dedup import linkage
+    from sdmkesos.dedup.models import LinkageRun, RunStatus
+
+    def broken(*args, **kwargs):
+        raise MemoryError("out of memory")
+
+    monkeypatch.setattr(linkage, "link_records", broken)
+    run = LinkageRun.objects.create(started_by=users["kabmalang"], threshold=0.5)
+    run = actions.do_execute_run(run=run)
+    assert run.status == RunStatus.FAILED and "out of memory" in run.error
+    assert run.finished_at is not None

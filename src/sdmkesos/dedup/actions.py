@@ -90,12 +90,17 @@ def to_link_record(key: str, data: dict[str, Any]) -> LinkRecord:
 
 def do_start_run(*, actor: Any, channel: str,
                  threshold: float = linkage.DEFAULT_THRESHOLD) -> LinkageRun:
-    """Queue a linkage run over the actor's scope and enqueue its background task."""
+    """Queue a linkage run over the actor's scope and enqueue its background task. While one
+    of the actor's runs is queued or running, that run is returned instead of a new one."""
     _require_reviewer(actor)
     if not 0.0 < threshold <= 1.0:
         raise DomainError("invalid_threshold", field="threshold", value=threshold)
     from .tasks import run_linkage
 
+    pending = LinkageRun.objects.filter(
+        started_by=actor, status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).first()
+    if pending is not None:
+        return pending  # one run at a time per reviewer: show the one under way
     with transaction.atomic():
         run = LinkageRun.objects.create(started_by=actor, channel=channel, threshold=threshold)
         audit.record(actor=actor, channel=channel, action="dedup.run.start", obj=run,
@@ -194,7 +199,8 @@ def do_record_pairs(*, actor: Any, channel: str, pairs: Iterable[linkage.Pair],
                 found.probability = probability
                 found.run = run
                 updated.append(found)
-        CandidatePair.objects.bulk_create(new, batch_size=1000)
+        # A concurrent run may have proposed the same pair a moment ago: keep that one.
+        CandidatePair.objects.bulk_create(new, batch_size=1000, ignore_conflicts=True)
         CandidatePair.objects.bulk_update(updated, ["probability", "run"], batch_size=1000)
         audit.record(actor=actor, channel=channel, action="dedup.pairs.propose",
                      object_type=RUN_TYPE, object_id=run.pk if run else "",

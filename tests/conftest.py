@@ -146,3 +146,24 @@ def immediate_tasks(settings: Any) -> None:
     """Run background tasks inside the call that enqueues them (instead of the database queue
     that `sdmkesos db_worker` drains)."""
     settings.TASKS = IMMEDIATE_TASKS
+
+
+@pytest.fixture
+def make_pair(make_person: Callable[..., Any]) -> Callable[..., Any]:
+    """dedup: two people (in ``region`` / ``other_region``) proposed as a candidate pair through
+    the action the linkage run uses."""
+
+    def make(region: str = "35.07", other_region: str | None = None, *,
+             probability: float = 0.97, name: str = "Siti Aminah") -> Any:
+        from sdmkesos.dedup.actions import do_record_pairs
+        from sdmkesos.dedup.linkage import Pair
+        from sdmkesos.dedup.models import CandidatePair
+
+        left = make_person(region, name=name)
+        right = make_person(other_region or region, name=f"Hj. {name}, S.Sos")
+        do_record_pairs(actor=None, channel="system",
+                        pairs=[Pair(str(left.pk), str(right.pk), probability)])
+        return CandidatePair.objects.get(left_pid=min(left.pk, right.pk),
+                                         right_pid=max(left.pk, right.pk))
+
+    return make

@@ -263,3 +263,24 @@ def test_database_queue_worker_runs_the_job(client, users, oncommit):
     job.refresh_from_db()
     assert job.status == ImportJob.Status.DONE, job.failure
     assert job.summary["created"] == 2
+
+
+@pytest.mark.django_db
+def test_new_rows_resembling_registered_people_are_flagged(users, make_person, tmp_path):
+    """A new row whose name, birth date, place and sex match a registered person (under another
+    NIK) is imported but flagged, with the person it resembles."""
+    existing = make_person("35.07", name="Muhammad Rizki Pratama", sex="L",
+                           birth_date=dt.date(1988, 2, 14))
+    other_nik = encode_nik("35", "07", "05", dt.date(1988, 2, 14), "L", 777)
+    sheet = tmp_path / "baru.csv"
+    sheet.write_text("\n".join([
+        "Nama;NIK;Tempat Lahir;Tgl Lahir;L/P;Kab/Kota",
+        f"Moch. Rizki Pratama, S.Sos;{other_nik};Malang;14-02-1988;L;Kab. Malang",
+        f"Sulastri Handayani;{NIK_1};Blitar;02-04-1991;P;Kab. Malang"]), "utf-8")
+    result = run_import("persons", sheet, actor=users["kabmalang"])
+    assert result.committed and result.created == 2
+    assert result.duplicate_check == "done"
+    flagged = {w.row: w for w in result.warnings}
+    assert set(flagged) == {2}, [w.as_dict() for w in result.warnings]
+    assert f"id {existing.pk}" in flagged[2].message
+    assert result.summary()["likely_duplicates"][0]["code"] == "likely_duplicate"

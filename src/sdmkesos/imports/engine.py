@@ -35,6 +35,8 @@ class ImportResult:
     committed: bool = False
     path: Path | None = None
     statuses: dict[int, str] = field(default_factory=dict)
+    warnings: list[RowError] = field(default_factory=list)
+    duplicate_check: str = "off"  # "done", "skipped" (file too large) or "off"
 
     @property
     def rejected(self) -> int:
@@ -43,7 +45,9 @@ class ImportResult:
     def summary(self) -> dict[str, Any]:
         return {"rows": self.rows, "created": self.created, "updated": self.updated,
                 "unchanged": self.unchanged, "rejected": self.rejected,
-                "errors": [e.as_dict() for e in self.errors]}
+                "errors": [e.as_dict() for e in self.errors],
+                "likely_duplicates": [w.as_dict() for w in self.warnings],
+                "duplicate_check": self.duplicate_check}
 
     def summary_json(self) -> str:
         return json.dumps(self.summary(), ensure_ascii=False)
@@ -125,12 +129,16 @@ def _header_errors(mapping: Mapping | None, columns: tuple[Column, ...]) -> list
 
 Progress = Callable[[int, int | None], None]
 CHUNK_ROWS = 20_000
+# New rows are checked for likely duplicates (probabilistic matching) up to this file size;
+# beyond it the check is skipped and the summary says so (run `sdmkesos dedup` afterwards).
+DUPLICATE_CHECK_ROWS = 20_000
 
 
 def run_import(kind: str | Any, path: str | Path, *, actor: Any, channel: str = "import",
                dry_run: bool = False, keep_valid: bool = False,
                overrides: dict[str, str] | None = None, note: str | None = None,
-               progress: Progress | None = None, chunk_rows: int = CHUNK_ROWS) -> ImportResult:
+               progress: Progress | None = None, chunk_rows: int = CHUNK_ROWS,
+               check_duplicates: bool = True) -> ImportResult:
     """Import a sheet of ``kind`` (a name in ``imports.kinds.KINDS`` or an ImportKind).
 
     The file streams through in chunks of ``chunk_rows`` rows: validate a chunk, write it, go
@@ -152,6 +160,9 @@ def run_import(kind: str | Any, path: str | Path, *, actor: Any, channel: str = 
         result.errors = header_errors
         return result
     state = spec.start(actor)
+    if spec.check is not None and check_duplicates:
+        small = total is not None and total <= DUPLICATE_CHECK_ROWS + HEADER_SCAN_ROWS
+        result.duplicate_check = "done" if small else "skipped"
     note = note or f"file {path.name}"
     counts = [0, 0, 0]
     writing = not dry_run
@@ -161,6 +172,8 @@ def run_import(kind: str | Any, path: str | Path, *, actor: Any, channel: str = 
             result.rows += len(chunk)
             valid, row_errors = spec.validate(chunk, actor, state)
             result.errors += row_errors
+            if result.duplicate_check == "done" and valid and spec.check is not None:
+                result.warnings += spec.check(valid, actor)
             if row_errors and not keep_valid:
                 writing = False
             if writing and valid:

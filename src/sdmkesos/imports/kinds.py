@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from . import history, persons
@@ -25,6 +26,8 @@ class ImportKind:
     write: Callable[..., Any]  # (actor=, channel=, rows=, note=) -> outcome
     example: tuple[Any, ...] = ()
     skip_template: frozenset[str] = frozenset()
+    # (valid rows, actor) -> warnings (RowError) for rows that are likely duplicates
+    check: Callable[..., Any] | None = None
 
     def template_headers(self) -> list[str]:
         return [c.label for c in self.columns if c.key not in self.skip_template]
@@ -44,10 +47,33 @@ def register(kind: ImportKind) -> ImportKind:
     return kind
 
 
+def _check_persons(rows: list[tuple[int, dict[str, Any]]], actor: Any) -> list[Any]:
+    """Flag new rows that look like someone already in the registry (or another row of the
+    file) under a different or missing NIK: the de-duplication app's matcher."""
+    from sdmkesos.dedup.queries import find_likely_duplicates
+
+    from .spec import RowError
+
+    warnings = []
+    en = (get_language() or "id").startswith("en")
+    for dup in find_likely_duplicates(rows, actor=actor):
+        if dup.person_id is not None:
+            who = (f"{dup.person_name} (id {dup.person_id})" if dup.in_scope else
+                   ("someone outside your scope" if en else "seseorang di luar wilayah Anda"))
+        else:
+            who = f"{'row' if en else 'baris'} {dup.other_key}"
+        message = (f"Possibly the same person as {who}, probability {dup.probability:.2f}; "
+                   "review in the duplicates queue after importing" if en else
+                   f"Mungkin orang yang sama dengan {who}, peluang {dup.probability:.2f}; "
+                   "periksa di antrean duplikat setelah impor")
+        warnings.append(RowError(int(str(dup.key)), "Nama", "", "likely_duplicate", message))
+    return warnings
+
+
 register(ImportKind(
     "persons", _("Pekerja"), persons.COLUMNS, persons.ValidationState.start,
     persons.validate_rows, _write_persons, tuple(persons.example_row()),
-    skip_template=frozenset({"place_date"})))
+    skip_template=frozenset({"place_date"}), check=_check_persons))
 register(ImportKind(
     "education", _("Riwayat pendidikan"), history.EDUCATION_COLUMNS, history.start,
     history.validate_education, history.write_education, tuple(history.EDUCATION_EXAMPLE)))

@@ -42,6 +42,15 @@ def write_report(result: ImportResult, path: str | Path) -> Path:
         elif index in by_row:
             for cell in ws[index]:
                 cell.fill = RED
+    flagged: dict[int, list[str]] = {}
+    for w in result.warnings:
+        flagged.setdefault(w.row, []).append(w.message)
+    if flagged:
+        notes_col = width + 3
+        ws.cell(row=header_row or 1, column=notes_col, value="Kemungkinan duplikat").font = Font(
+            bold=True)
+        for row, notes in flagged.items():
+            ws.cell(row=row, column=notes_col, value="; ".join(notes))
     general = [m for r, m in by_row.items() if r == 0]
     if general:
         ws.append([])

@@ -47,6 +47,8 @@ class Command(BaseCommand):
         parser.add_argument("--mapping", help="a saved mapping: a JSON file {header: column}, "
                             "or the name of a mapping saved in the web UI")
         parser.add_argument("--save-mapping", help="save the mapping used to this JSON file")
+        parser.add_argument("--no-duplicate-check", action="store_true",
+                            help="do not flag new rows that look like people already registered")
 
     def show_progress(self, done: int, total: int | None) -> None:
         share = f" ({min(done / total, 1):.0%})" if total else ""
@@ -66,7 +68,8 @@ class Command(BaseCommand):
             result = run_import(options["kind"], options["file"], actor=user,
                                 channel=Channel.IMPORT, dry_run=options["dry_run"],
                                 keep_valid=options["keep_valid"], overrides=overrides,
-                                progress=self.show_progress)
+                                progress=self.show_progress,
+                                check_duplicates=not options["no_duplicate_check"])
         except UnreadableFile as err:
             raise CommandError(err.message) from err
         except DomainError as err:
@@ -81,6 +84,11 @@ class Command(BaseCommand):
         for row_error in result.errors[:50]:
             self.stderr.write(f"  baris {row_error.row}, {row_error.column}: "
                               f"{row_error.message} ({row_error.value})")
+        for warning in result.warnings[:50]:
+            self.stderr.write(f"  baris {warning.row}: {warning.message}")
+        if result.duplicate_check == "skipped":
+            self.stderr.write("  Pemeriksaan duplikat dilewati (berkas besar); jalankan `sdmkesos "
+                              "dedup` / duplicate check skipped (large file); run `sdmkesos dedup`")
         if options["report"]:
             write_report(result, options["report"])
         if result.errors and not result.committed and not result.dry_run:

@@ -9,12 +9,12 @@ Scoped rows carry the managing region of the person concerned (``region``, ``reg
 from __future__ import annotations
 
 import datetime as dt
+import os
 from typing import Any
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
-from django.utils.functional import LazyObject
 from django.utils.translation import gettext_lazy as _
 
 from sdmkesos.core.models import Organisation, Region
@@ -35,12 +35,22 @@ PERSON_SCOPE = ScopeSpec(region="region", region_prov="region_prov", region_kab=
                          organisation="organisation", self_user="person__user")
 
 
-class PrivateStorage(LazyObject):
-    """Evidence files under MEDIA_ROOT/private/, never served by URL."""
+class PrivateStorage(FileSystemStorage):
+    """Evidence files under MEDIA_ROOT/private/ (read at each use), never served by URL."""
 
-    def _setup(self) -> None:
-        self._wrapped = FileSystemStorage(location=settings.MEDIA_ROOT / "private",
-                                          base_url=None)
+    def __init__(self) -> None:
+        super().__init__(base_url=None)
+
+    @property
+    def base_location(self) -> str:
+        return os.path.join(settings.MEDIA_ROOT, "private")
+
+    @property
+    def location(self) -> str:
+        return os.path.abspath(self.base_location)
+
+    def url(self, name: str | None) -> str:
+        raise ValueError("evidence files are not served by URL")
 
 
 private_storage = PrivateStorage()

@@ -108,7 +108,7 @@ def test_key_commands(capsys: Any, signing: Path) -> None:
     assert keyring.active_key() == second
     code, out = run(capsys, "withdraw-key", first.kid, "--reason", "bocor")
     assert out["withdrawn"] is True
-    code, doc = run(capsys, "did-document")
+    _code, doc = run(capsys, "did-document")
     assert [vm["id"].split("#")[1] for vm in doc["verificationMethod"]] == [second.kid]
 
 

@@ -102,12 +102,12 @@ def test_key_commands(capsys: Any, signing: Path) -> None:
     first = keyring.active_key()
     assert first is not None
     code, out = run(capsys, "init-key")
-    assert out["created"] is False and out["kid"] == first.kid
-    code, out = run(capsys, "rotate-key")
+    assert code == 0 and out["created"] is False and out["kid"] == first.kid
+    _code, out = run(capsys, "rotate-key")
     second = IssuerKey.objects.get(kid=out["kid"])
     assert keyring.active_key() == second
     code, out = run(capsys, "withdraw-key", first.kid, "--reason", "bocor")
-    assert out["withdrawn"] is True
+    assert code == 0 and out["withdrawn"] is True
     _code, doc = run(capsys, "did-document")
     assert [vm["id"].split("#")[1] for vm in doc["verificationMethod"]] == [second.kid]
 

@@ -212,3 +212,29 @@ def test_any_alteration_fails(subject: dict[str, Any], data: st.DataObject) -> N
     altered = _mutate(signed, path, how, new, key)
     assume(eddsa_jcs.canonical(altered) != eddsa_jcs.canonical(signed))
     assert not verify_credential(altered, now=NOW).verified
+
+
+def test_status_cache_never_trusts_altered_lists() -> None:
+    from sdmkesos.credentials.verify import StatusListCache
+
+    resolver = web_resolver(PublishedKey("key-1", KEY.public_multibase))
+    cache = StatusListCache()
+    signed = _status_doc(99)
+    clean = {f"{LIST_URL}/revocation": _list(statuslist.Bitstring(), "revocation"),
+             f"{LIST_URL}/suspension": _list(statuslist.Bitstring(), "suspension")}
+    for _ in range(2):
+        assert verify_credential(signed, resolver=resolver, fetch_status=clean.__getitem__,
+                                 now=NOW, status_cache=cache).verified
+    tampered = copy.deepcopy(clean)
+    tampered[f"{LIST_URL}/revocation"]["credentialSubject"]["encodedList"] = (
+        statuslist.Bitstring.with_bits([99]).encode())
+    result = verify_credential(signed, resolver=resolver, fetch_status=tampered.__getitem__,
+                               now=NOW, status_cache=cache)
+    assert not result.verified and result.checks["status"].code == "status_list_invalid"
+    revoked = dict(clean)
+    revoked[f"{LIST_URL}/revocation"] = _list(statuslist.Bitstring.with_bits([99]), "revocation")
+    assert verify_credential(signed, resolver=resolver, fetch_status=revoked.__getitem__,
+                             now=NOW, status_cache=cache).state == "revoked"
+    withdrawn = web_resolver(PublishedKey("key-2", OTHER.public_multibase))
+    assert not verify_credential(signed, resolver=withdrawn, fetch_status=clean.__getitem__,
+                                 now=NOW, status_cache=cache).verified

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from sdmkesos.credentials import eddsa_jcs, statuslist
 from sdmkesos.credentials.dids import Resolver
-from sdmkesos.credentials.verify import Result, verify_credential
+from sdmkesos.credentials.verify import Result, StatusListCache, verify_credential
 
 from . import conf, keyring
 from .choices import CertificateStatus
@@ -132,6 +132,9 @@ def local_resolver() -> Resolver:
     return resolver
 
 
+_STATUS_CACHE = StatusListCache()
+
+
 def verify(credential: Any, *, now: dt.datetime | None = None) -> Result:
     return verify_credential(credential, resolver=local_resolver(), fetch_status=local_status,
-                             now=now)
+                             now=now, status_cache=_STATUS_CACHE)

@@ -114,8 +114,69 @@ def _check_purpose(resolver: Resolver, vm: str | None, purpose: str | None) -> C
     return Check(True, "assertion_method", "key authorised for assertionMethod")
 
 
+class StatusListCache:
+    """Status lists already verified, so a busy verifier checks each list's proof once.
+
+    The key holds every field the status check reads (id, issuer, purpose, validity,
+    encodedList) plus the proofValue and the public key that verified it, so a hit can only
+    return bits a valid proof by the same key covered."""
+
+    def __init__(self, size: int = 256) -> None:
+        self.size = size
+        self.entries: dict[tuple[Any, ...], statuslist.Bitstring] = {}
+
+    def get(self, key: tuple[Any, ...]) -> statuslist.Bitstring | None:
+        return self.entries.get(key)
+
+    def put(self, key: tuple[Any, ...], bits: statuslist.Bitstring) -> None:
+        if len(self.entries) >= self.size:
+            self.entries.clear()
+        self.entries[key] = bits
+
+
+def _status_bits(list_cred: Any, url: str, purpose: Any, issuer: str | None,
+                 resolver: Resolver, now: dt.datetime,
+                 cache: StatusListCache | None) -> statuslist.Bitstring:
+    """The verified bitstring of a status list credential (StatusListError if it is not one
+    this credential may rely on)."""
+    if not isinstance(list_cred, dict):
+        raise statuslist.StatusListError(f"status list {url} is not a JSON object")
+    subject = list_cred.get("credentialSubject")
+    if not isinstance(subject, dict):
+        raise statuslist.StatusListError(f"status list {url} has no credentialSubject")
+    proof = list_cred.get("proof")
+    vm = proof.get("verificationMethod") if isinstance(proof, dict) else None
+    try:
+        public = resolver.public_key(vm) if isinstance(vm, str) else b""
+    except (LookupError, ValueError):
+        public = b""
+    key = (url, list_cred.get("id"), issuer_id(list_cred), subject.get("statusPurpose"),
+           list_cred.get("validFrom"), list_cred.get("validUntil"),
+           subject.get("encodedList"), proof.get("proofValue") if isinstance(proof, dict)
+           else None, vm, public)
+    if cache is not None:
+        hit = cache.get(key)
+        if hit is not None and check_validity(list_cred, now).ok is not False:
+            return hit
+    if list_cred.get("id") != url:
+        raise statuslist.StatusListError(f"status list id {list_cred.get('id')} is not {url}")
+    if issuer_id(list_cred) != issuer:
+        raise statuslist.StatusListError(f"status list {url} is not from the issuer")
+    if subject.get("statusPurpose") != purpose:
+        raise statuslist.StatusListError(f"status list {url} has another statusPurpose")
+    if check_validity(list_cred, now).ok is False:
+        raise statuslist.StatusListError(f"status list {url} is outside its validity")
+    if not eddsa_jcs.verify_proof(list_cred, resolver.public_key).ok:
+        raise statuslist.StatusListError(f"status list {url} does not verify")
+    bits = statuslist.Bitstring.decode(str(subject.get("encodedList", "")))
+    if cache is not None:
+        cache.put(key, bits)
+    return bits
+
+
 def _check_status(credential: dict[str, Any], resolver: Resolver,
-                  fetch: StatusFetcher | None, now: dt.datetime) -> tuple[Check, str | None]:
+                  fetch: StatusFetcher | None, now: dt.datetime,
+                  cache: StatusListCache | None = None) -> tuple[Check, str | None]:
     entries = statuslist.status_entries(credential)
     if not entries:
         return Check(True, "no_status", "credential carries no status entry"), None
@@ -144,15 +205,10 @@ def _check_status(credential: dict[str, Any], resolver: Resolver,
                             "message": str(exc)})
             unknown = True
             continue
-        proof = eddsa_jcs.verify_proof(list_cred, resolver.public_key)
-        subject = list_cred.get("credentialSubject") or {}
-        if (not proof.ok or issuer_id(list_cred) != issuer_id(credential)
-                or not isinstance(subject, dict) or subject.get("statusPurpose") != purpose
-                or check_validity(list_cred, now).ok is False):
-            return Check(False, "status_list_invalid",
-                         f"status list {url} does not verify or does not match"), None
         try:
-            bit = statuslist.Bitstring.decode(str(subject.get("encodedList", ""))).get(index)
+            bits = _status_bits(list_cred, url, purpose, issuer_id(credential), resolver, now,
+                                cache)
+            bit = bits.get(index)
         except statuslist.StatusListError as exc:
             return Check(False, "status_list_invalid", str(exc)), None
         results.append({"purpose": purpose, "ok": not bit, "set": bit})
@@ -172,7 +228,8 @@ def _check_status(credential: dict[str, Any], resolver: Resolver,
 
 def verify_credential(credential: Any, *, resolver: Resolver | None = None,
                       fetch_status: StatusFetcher | None = None,
-                      now: dt.datetime | None = None, require_status: bool = False) -> Result:
+                      now: dt.datetime | None = None, require_status: bool = False,
+                      status_cache: StatusListCache | None = None) -> Result:
     resolver = resolver or Resolver()
     now = now or dt.datetime.now(dt.UTC)
     if not isinstance(credential, dict):
@@ -188,7 +245,8 @@ def verify_credential(credential: Any, *, resolver: Resolver | None = None,
     checks["validity"] = check_validity(credential, now)
     status_state: str | None = None
     if proof.ok:
-        checks["status"], status_state = _check_status(credential, resolver, fetch_status, now)
+        checks["status"], status_state = _check_status(credential, resolver, fetch_status, now,
+                                                       status_cache)
     else:
         checks["status"] = Check(None, "not_checked", "not checked: the proof is not valid")
     failed = [c for c in checks.values() if c.ok is False]

@@ -590,6 +590,7 @@ def do_withdraw_key(*, actor: Any, channel: str, kid: str, reason: str) -> dict[
         key.withdrawn_at = timezone.now()
         key.withdrawal_reason = reason.strip()[:255]
         key.save(update_fields=["withdrawn_at", "withdrawal_reason"])
+        issuing.invalidate_snapshot()
         if was_active or keyring.active_key() is None:
             keyring.create_key()
         resigned = 0

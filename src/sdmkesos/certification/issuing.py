@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import time
 from typing import Any
 from urllib.parse import urlsplit
 
+from django.db import transaction
 from django.utils import timezone
 
 from sdmkesos.credentials import eddsa_jcs, statuslist
@@ -98,6 +100,7 @@ def rebuild_status_lists(number: int) -> None:
         _, signed = sign(doc)
         StatusListCredential.objects.update_or_create(
             list_number=number, purpose=purpose, defaults={"credential": signed})
+    invalidate_snapshot()
 
 
 def ensure_status_lists(number: int) -> None:
@@ -133,8 +136,51 @@ def local_resolver() -> Resolver:
 
 
 _STATUS_CACHE = StatusListCache()
+SNAPSHOT_SECONDS = 5.0
+
+
+class _Snapshot:
+    """This process's copy of the issuer's DID document and signed status lists, reloaded
+    after SNAPSHOT_SECONDS, and at once when this process changes a status or a key. Another
+    web process sees a change within SNAPSHOT_SECONDS."""
+
+    def __init__(self) -> None:
+        self.loaded_at = -1e9
+        self.resolver: Resolver | None = None
+        self.lists: dict[str, dict[str, Any]] = {}
+        self.netloc = ""
+
+    def current(self) -> _Snapshot:
+        now = time.monotonic()
+        if self.resolver is None or now - self.loaded_at > SNAPSHOT_SECONDS:
+            resolver = local_resolver()
+            lists = {conf.status_list_url(r.list_number, r.purpose): dict(r.credential)
+                     for r in StatusListCredential.objects.all()}
+            self.resolver, self.lists, self.loaded_at = resolver, lists, now
+            self.netloc = urlsplit(conf.public_url()).netloc
+        return self
+
+    def status(self, url: str) -> dict[str, Any]:
+        found = self.lists.get(url)
+        if found is None:
+            return local_status(url)
+        return found
+
+    def invalidate(self) -> None:
+        self.resolver = None
+
+
+_snapshot = _Snapshot()
+
+
+def invalidate_snapshot() -> None:
+    """Called by the actions that change statuses or keys (now and again on commit)."""
+    _snapshot.invalidate()
+    transaction.on_commit(_snapshot.invalidate)
 
 
 def verify(credential: Any, *, now: dt.datetime | None = None) -> Result:
-    return verify_credential(credential, resolver=local_resolver(), fetch_status=local_status,
+    snap = _snapshot.current()
+    assert snap.resolver is not None
+    return verify_credential(credential, resolver=snap.resolver, fetch_status=snap.status,
                              now=now, status_cache=_STATUS_CACHE)

@@ -65,7 +65,15 @@ def create_key() -> IssuerKey:
     kid = _new_kid(now)
     pair = KeyPair.generate()
     write_key_file(key_path(kid), pair, kid, now)
-    return IssuerKey.objects.create(kid=kid, public_key_multibase=pair.public_multibase)
+    key = IssuerKey.objects.create(kid=kid, public_key_multibase=pair.public_multibase)
+    _changed()
+    return key
+
+
+def _changed() -> None:
+    from .issuing import invalidate_snapshot
+
+    invalidate_snapshot()
 
 
 def retire(key: IssuerKey) -> None:
@@ -73,6 +81,7 @@ def retire(key: IssuerKey) -> None:
     key.retired_at = timezone.now()
     key.keep_until = latest or timezone.localdate()
     key.save(update_fields=["retired_at", "keep_until"])
+    _changed()
 
 
 def published_keys(today: dt.date | None = None) -> list[IssuerKey]:

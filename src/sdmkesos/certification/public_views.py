@@ -49,9 +49,13 @@ def status_list(request: HttpRequest, number: int, purpose: str) -> HttpResponse
     return response
 
 
+def page(request: HttpRequest, context: dict[str, Any], status: int = 200) -> HttpResponse:
+    context.setdefault("issuer_name", conf.issuer_name())
+    return render(request, "certification/public/verify.html", context, status=status)
+
+
 def _too_many(request: HttpRequest) -> HttpResponse:
-    response = render(request, "certification/public/verify.html",
-                      {"throttled": True}, status=429)
+    response = page(request, {"throttled": True}, status=429)
     response["Retry-After"] = "60"
     return response
 
@@ -95,11 +99,10 @@ def verify_certificate(request: HttpRequest, public_id: str) -> HttpResponse:
         return _too_many(request)
     cert = Certificate.objects.filter(public_id=public_id).only("credential").first()
     if cert is None:
-        return render(request, "certification/public/verify.html",
-                      {"not_found": True, "public_id": public_id}, status=404)
+        return page(request, {"not_found": True, "public_id": public_id}, status=404)
     context = outcome(cert.credential)
     context["public_id"] = public_id
-    return render(request, "certification/public/verify.html", context)
+    return page(request, context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -114,19 +117,19 @@ def verify_upload(request: HttpRequest) -> HttpResponse:
         if upload is not None:
             if upload.size and upload.size > MAX_UPLOAD:
                 context["error"] = _("Berkas terlalu besar (maks. 256 KB).")
-                return render(request, "certification/public/verify.html", context, status=400)
+                return page(request, context, status=400)
             raw = upload.read(MAX_UPLOAD + 1).decode("utf-8", errors="replace")
         if len(raw) > MAX_UPLOAD:
             context["error"] = _("Kredensial terlalu besar (maks. 256 KB).")
-            return render(request, "certification/public/verify.html", context, status=400)
+            return page(request, context, status=400)
         try:
             credential = json.loads(raw)
         except json.JSONDecodeError as exc:
             context["error"] = _("Bukan JSON yang valid: %(err)s") % {"err": exc.msg}
             context["pasted"] = raw[:5000]
-            return render(request, "certification/public/verify.html", context, status=400)
+            return page(request, context, status=400)
         context.update(outcome(credential))
-    return render(request, "certification/public/verify.html", context)
+    return page(request, context)
 
 
 def verify_json(request: HttpRequest, public_id: str) -> JsonResponse:

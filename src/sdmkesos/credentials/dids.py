@@ -165,9 +165,11 @@ class Resolver:
 
     documents: dict[str, dict[str, Any]] = field(default_factory=dict)
     fetch: Callable[[str], dict[str, Any]] | None = None
+    _methods: dict[str, ResolvedMethod] = field(default_factory=dict, repr=False)
 
     def add(self, document: dict[str, Any]) -> None:
         self.documents[str(document.get("id"))] = document
+        self._methods.clear()
 
     def document(self, did: str) -> dict[str, Any]:
         if did in self.documents:
@@ -184,6 +186,14 @@ class Resolver:
         return doc
 
     def method(self, vm_id: str) -> ResolvedMethod:
+        found = self._methods.get(vm_id)
+        if found is not None:
+            return found
+        found = self._method(vm_id)
+        self._methods[vm_id] = found
+        return found
+
+    def _method(self, vm_id: str) -> ResolvedMethod:
         if not isinstance(vm_id, str) or "#" not in vm_id or not vm_id.startswith("did:"):
             raise DidError(f"verification method {vm_id!r} is not a DID URL with a fragment")
         did = vm_id.split("#", 1)[0]

@@ -17,7 +17,7 @@ from typing import Any
 
 import rfc8785
 
-from . import multibase
+from . import jcs, multibase
 from .keys import KeyPair, verify_signature
 
 PROOF_TYPE = "DataIntegrityProof"
@@ -34,7 +34,7 @@ class ProofError(ValueError):
 
 def canonical(value: Any) -> bytes:
     try:
-        return rfc8785.dumps(value)
+        return jcs.canonicalize(value)
     except (rfc8785.CanonicalizationError, TypeError, ValueError) as exc:
         raise ProofError("not_canonicalizable", f"JSON cannot be canonicalised: {exc}") from None
 

@@ -7,6 +7,7 @@ Multikey: the multicodec varint prefix ``0xed 0x01`` (ed25519-pub) or ``0x80 0x2
 from __future__ import annotations
 
 import base64
+from functools import lru_cache
 
 ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 _INDEX = {c: i for i, c in enumerate(ALPHABET)}
@@ -71,6 +72,7 @@ def encode_public_key(raw: bytes) -> str:
     return encode(ED25519_PUB_PREFIX + raw)
 
 
+@lru_cache(maxsize=1024)
 def decode_public_key(multikey: str) -> bytes:
     """The 32 raw bytes of an Ed25519 public key in Multikey form (``z6Mk...``)."""
     data = decode(multikey)

@@ -16,6 +16,8 @@ verification page under concurrent clients.
    with WhiteNoise, as the demo runs) in a subprocess with the rate limit off, and 20 client
    threads (urllib, one connection per request) fetching ``/verify/<id>`` for random
    certificates. Prints p50/p95/p99 latency in ms and throughput. Target p95 < 50 ms.
+   ``--workers N`` repeats it with N pre-forked WSGI processes (``bench/_prefork.py``), the
+   shape of a production deployment (several stateless web processes behind a proxy).
 
 Prints figures; asserts nothing.
 """
@@ -137,7 +139,8 @@ print(json.dumps(ids))
     return list(json.loads(out.stdout.strip().splitlines()[-1]))
 
 
-def bench_page(requests: int, clients: int, certificates: int) -> dict[str, float]:
+def bench_page(requests: int, clients: int, certificates: int,
+               workers: int = 0) -> dict[str, float]:
     with tempfile.TemporaryDirectory(prefix="sdmkesos-bench-verify-") as tmp:
         var = Path(tmp)
         port = _free_port()
@@ -148,9 +151,13 @@ def bench_page(requests: int, clients: int, certificates: int) -> dict[str, floa
                "SDMKESOS_VERIFY_RATE": "0", "PYTHONPATH": str(REPO / "src")}
         ids = _prepare(var, certificates, env)
         sdmkesos = str(Path(sys.executable).parent / "sdmkesos")
-        server = subprocess.Popen([sdmkesos, "serve", "--addr", f"127.0.0.1:{port}",
-                                   "--no-worker"], env=env, cwd=REPO,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if workers:
+            command = [sys.executable, str(REPO / "bench" / "_prefork.py"), "127.0.0.1",
+                       str(port), str(workers)]
+        else:
+            command = [sdmkesos, "serve", "--addr", f"127.0.0.1:{port}", "--no-worker"]
+        server = subprocess.Popen(command, env=env, cwd=REPO, stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL)
         try:
             base = f"http://127.0.0.1:{port}"
             deadline = time.monotonic() + 60
@@ -210,6 +217,8 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--certificates", type=int, default=200)
     parser.add_argument("--skip-page", action="store_true")
+    parser.add_argument("--workers", type=int, default=0,
+                        help="also measure with N pre-forked WSGI processes (bench/_prefork.py)")
     args = parser.parse_args()
     load = os.getloadavg()[0]
     print(f"machine: {os.cpu_count()} cores, load average {load:.1f} (other work skews wall "
@@ -221,10 +230,15 @@ def main() -> None:
           f"2 status bits); without the status-list cache: "
           f"{v['uncached_lists_per_s']:,.0f}/s   [target >= 2,000/s]")
     if not args.skip_page:
-        p = bench_page(args.requests, args.clients, args.certificates)
-        print(f"/verify/<id> page, {args.clients} concurrent clients, {p['requests']} requests"
-              f" ({p['errors']} errors): p50 {p['p50_ms']:.1f} ms, p95 {p['p95_ms']:.1f} ms, "
-              f"p99 {p['p99_ms']:.1f} ms, {p['throughput_rps']:.0f} req/s   [target p95 < 50 ms]")
+        runs = [("sdmkesos serve (threaded, 1 process)", 0)]
+        if args.workers:
+            runs.append((f"{args.workers} pre-forked WSGI processes", args.workers))
+        for label, workers in runs:
+            p = bench_page(args.requests, args.clients, args.certificates, workers)
+            print(f"/verify/<id> page, {label}, {args.clients} concurrent clients, "
+                  f"{p['requests']} requests ({p['errors']} errors): p50 {p['p50_ms']:.1f} ms, "
+                  f"p95 {p['p95_ms']:.1f} ms, p99 {p['p99_ms']:.1f} ms, "
+                  f"{p['throughput_rps']:.0f} req/s   [target p95 < 50 ms]")
 
 
 if __name__ == "__main__":

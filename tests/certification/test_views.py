@@ -53,3 +53,50 @@ def test_evidence_download_is_scoped(client: Client, users: dict[str, Any],
     assert client.get(f"/sertifikasi/permohonan/{app.pk}/").status_code == 404
     client.logout()
     assert client.get(f"/sertifikasi/bukti/{item.pk}").status_code == 302
+
+
+def test_whole_flow_through_web_forms(client: Client, users: dict[str, Any], make_person: Any,
+                                      make_user: Any, make_assessor: Any, psg: Any,
+                                      signing: Any) -> None:
+    from sdmkesos.certification.models import Application, AssessmentEvent
+
+    from .conftest import qualify
+
+    candidate = qualify(make_person("35.07"))
+    assessor_account = make_user("asesor-web", "province_operator", regions=["35"])
+    assessor = make_assessor("35.78", organisation="DINSOS-35.78", user=assessor_account)
+    client.force_login(users["jatim"])
+    assert client.get(f"/sertifikasi/permohonan/baru/?nik={candidate.nik}").status_code == 200
+    response = client.post(f"/sertifikasi/permohonan/baru/?person={candidate.pk}", {
+        "scheme": "PSG", "route": "nominated", "practice_hours": "1200", "is_member": "on",
+        "funding": "apbd", "fee": "0", "trainings": "", "supervisor_nik": ""})
+    assert response.status_code == 302
+    app = Application.objects.get(person=candidate)
+    assert app.status == "eligible"
+    again = client.post(f"/sertifikasi/permohonan/baru/?person={candidate.pk}", {
+        "scheme": "PSG", "route": "nominated", "practice_hours": "1200", "funding": "apbd",
+        "fee": "0"})
+    assert again.status_code == 200 and "Sudah ada permohonan aktif" in again.content.decode()
+
+    response = client.post("/sertifikasi/uji/", {
+        "scheme": "PSG", "title": "Uji PSG", "date": "2026-03-02", "place": "UPT Malang",
+        "organisation": "DINSOS-35"})
+    event = AssessmentEvent.objects.get(title="Uji PSG")
+    assert response.status_code == 302
+    url = f"/sertifikasi/uji/{event.pk}/"
+    assert client.post(url, {"step": "assign", "as-assessor": assessor.pk,
+                             "as-is_lead": "on"}).status_code == 302
+    assert client.post(url, {"step": "candidate", "ca-application": app.pk}).status_code == 302
+    client.force_login(assessor_account)
+    for unit in psg.units.all():
+        r = client.post(url, {"step": "result", "re-application": app.pk, "re-unit": unit.code,
+                              "re-method": "portfolio", "re-verdict": "K",
+                              "re-assessor": assessor.pk})
+        assert r.status_code == 302
+    app_url = f"/sertifikasi/permohonan/{app.pk}/"
+    assert client.post(app_url, {"step": "recommend", "vd-verdict": "K"}).status_code == 302
+    refused = client.post(app_url, {"step": "decide", "vd-verdict": "K"})
+    assert refused.status_code == 200 and "tidak boleh" in refused.content.decode()
+    client.force_login(users["jatim"])
+    decided = client.post(app_url, {"step": "decide", "vd-verdict": "K"})
+    assert decided.status_code == 302 and "/sertifikasi/sertifikat/" in decided["Location"]

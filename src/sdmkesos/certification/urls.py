@@ -13,6 +13,9 @@ urlpatterns: list = [
     path("sertifikat/<int:pk>/pdf", views.certificate_pdf, name="certificate_pdf"),
     path("sertifikat/<int:pk>/json", views.certificate_json, name="certificate_json"),
     path("sertifikat/<int:pk>/<str:verb>", views.certificate_action, name="certificate_action"),
+    path("permohonan/baru/", views.application_new, name="application_new"),
     path("permohonan/<int:pk>/", views.application_detail, name="application"),
+    path("uji/", views.events, name="events"),
+    path("uji/<int:pk>/", views.event_detail, name="event"),
     path("bukti/<int:pk>", views.evidence_download, name="evidence"),
 ]

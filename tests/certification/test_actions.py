@@ -307,3 +307,17 @@ def test_withdrawn_key_stops_verifying_and_certificates_are_resigned(
     cert.refresh_from_db()
     assert cert.key.kid != kid and issuing.verify(cert.credential).verified
     assert Application.objects.count() == 1
+
+
+def test_demo_seed_and_reset(make_person: Any, signing: Path) -> None:
+    from sdmkesos.certification import demo
+    from sdmkesos.people.models import Person
+
+    people = [make_person("35.07") for _ in range(6)]
+    qs = Person.objects.filter(pk__in=[p.pk for p in people])
+    assert demo.seed_certificates(qs, count=4) == 4
+    for cert in Certificate.objects.all():
+        assert issuing.verify(cert.credential).state in ("valid", "revoked", "suspended",
+                                                          "expired")
+    assert demo.delete_for_people(qs)["certificates"] == 4
+    qs.delete()

@@ -96,7 +96,8 @@ def rebuild_status_lists(number: int) -> None:
         doc = statuslist.list_credential(
             list_url=url, issuer=conf.issuer_did(), purpose=purpose,
             bits=statuslist.Bitstring.with_bits(indexes, LIST_SIZE),
-            valid_from=eddsa_jcs.xsd_datetime(timezone.now()))
+            # a few minutes back, so a verifier whose clock lags does not see it "not yet valid"
+            valid_from=eddsa_jcs.xsd_datetime(timezone.now() - dt.timedelta(minutes=5)))
         _, signed = sign(doc)
         StatusListCredential.objects.update_or_create(
             list_number=number, purpose=purpose, defaults={"credential": signed})

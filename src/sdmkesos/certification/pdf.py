@@ -63,7 +63,11 @@ def render(cert: Certificate) -> bytes:
     pdf.set_xy(15, y + 40)
     pdf.cell(w - 30, 6, "Dengan ini menyatakan bahwa", align="C")
     pdf.set_xy(15, y + 48)
-    pdf.set_font("DejaVu", "B", 22)
+    size = 22.0
+    pdf.set_font("DejaVu", "B", size)
+    while size > 10 and pdf.get_string_width(cert.person.name) > w - 40:
+        size -= 1
+        pdf.set_font("DejaVu", "B", size)
     pdf.cell(w - 30, 11, cert.person.name, align="C")
     pdf.set_xy(15, y + 62)
     pdf.set_font("DejaVu", "", 11)

@@ -100,3 +100,35 @@ def test_whole_flow_through_web_forms(client: Client, users: dict[str, Any], mak
     client.force_login(users["jatim"])
     decided = client.post(app_url, {"step": "decide", "vd-verdict": "K"})
     assert decided.status_code == 302 and "/sertifikasi/sertifikat/" in decided["Location"]
+
+
+def test_assessor_and_registration_forms(client: Client, users: dict[str, Any],
+                                         make_person: Any, make_user: Any,
+                                         certify: Callable[..., Certificate]) -> None:
+    from sdmkesos.certification.models import Assessor, ProfessionalRegistration
+
+    person = make_person("35.07")
+    make_user("akun-asesor", "province_operator", regions=["35"])
+    client.force_login(users["jatim"])
+    data = {"nik": person.nik, "registration_number": "MET.123", "schemes": ["PSG", "PYS"],
+            "active_from": "2025-01-01", "active_until": "2024-01-01", "qualifications": "",
+            "username": "akun-asesor"}
+    refused = client.post("/sertifikasi/asesor/baru/", data)
+    assert refused.status_code == 200 and not Assessor.objects.exists()
+    data["active_until"] = "2029-12-31"
+    assert client.post("/sertifikasi/asesor/baru/", data).status_code == 302
+    assessor = Assessor.objects.get(registration_number="MET.123")
+    assert assessor.user is not None and assessor.schemes.count() == 2
+
+    cert = certify()
+    form = {"nik": cert.person.nik, "kind": "sipps", "number": "SIPPS-9", "issued_by": "Pemkab",
+            "valid_from": "2026-01-01", "valid_until": "2030-01-01"}
+    page = client.post("/sertifikasi/registrasi/baru/", form)
+    assert page.status_code == 200 and "STR yang masih berlaku" in page.content.decode()
+    form.update(kind="str", number="STR-9", issued_by="IPSPI")
+    assert client.post("/sertifikasi/registrasi/baru/", form).status_code == 302
+    assert ProfessionalRegistration.objects.filter(number="STR-9").exists()
+    client.force_login(users["jabar"])
+    other = client.post("/sertifikasi/registrasi/baru/", {**form, "number": "STR-10"})
+    assert other.status_code == 200 and not ProfessionalRegistration.objects.filter(
+        number="STR-10").exists()

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sdmkesos.core.errors import DomainError, ValidationFailed
 
-from .choices import EvidenceKind, Funding, Method, Route, Verdict
+from .choices import EvidenceKind, Funding, Method, RegistrationKind, Route, Verdict
 from .models import Scheme
 
 
@@ -80,3 +80,30 @@ class ResultForm(BootstrapForm):
     method = forms.ChoiceField(choices=Method.choices, label=_("Metode"))
     verdict = forms.ChoiceField(choices=Verdict.choices, label=_("Hasil"))
     assessor = forms.IntegerField(label=_("Asesor"), widget=forms.Select())
+
+
+class AssessorForm(BootstrapForm):
+    nik = forms.CharField(max_length=16, label=_("NIK asesor"))
+    registration_number = forms.CharField(max_length=50, label=_("Nomor registrasi (MET)"))
+    schemes = forms.ModelMultipleChoiceField(Scheme.objects.filter(is_active=True),
+                                             to_field_name="code", label=_("Skema"),
+                                             widget=forms.SelectMultiple())
+    active_from = forms.DateField(label=_("Aktif sejak"),
+                                  widget=forms.DateInput(attrs={"type": "date"}))
+    active_until = forms.DateField(label=_("Aktif sampai"),
+                                   widget=forms.DateInput(attrs={"type": "date"}))
+    qualifications = forms.CharField(required=False, label=_("Kualifikasi"),
+                                     widget=forms.Textarea(attrs={"rows": 2}))
+    username = forms.CharField(required=False, max_length=150, label=_("Akun pengguna asesor"),
+                               help_text=_("Untuk pemisahan pembuat/pemeriksa keputusan."))
+
+
+class RegistrationForm(BootstrapForm):
+    nik = forms.CharField(max_length=16, label=_("NIK"))
+    kind = forms.ChoiceField(choices=RegistrationKind.choices, label=_("Jenis"))
+    number = forms.CharField(max_length=60, label=_("Nomor"))
+    issued_by = forms.CharField(max_length=150, label=_("Diterbitkan oleh"))
+    valid_from = forms.DateField(label=_("Berlaku sejak"),
+                                 widget=forms.DateInput(attrs={"type": "date"}))
+    valid_until = forms.DateField(label=_("Berlaku sampai"),
+                                  widget=forms.DateInput(attrs={"type": "date"}))

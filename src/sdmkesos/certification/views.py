@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from sdmkesos.core import audit
 from sdmkesos.core.choices import Channel
 from sdmkesos.core.errors import DomainError
-from sdmkesos.core.models import Organisation
+from sdmkesos.core.models import Organisation, User
 from sdmkesos.core.scoping import CHANGE, VIEW, can
 from sdmkesos.people.models import Person
 
@@ -182,6 +182,58 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "evidence": app.evidence.all(), "history": audit.history(app)[:50],
         "evidence_form": evidence_form, "verdict_form": verdict_form,
         "can_change": can(request.user, CHANGE)})
+
+
+@login_required
+def assessor_new(request: HttpRequest) -> HttpResponse:
+    form = forms.AssessorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        person = Person.objects.restrict(request.user, VIEW).filter(
+            nik=data["nik"].strip()).first()
+        account = (User.objects.filter(username=data["username"].strip()).first()
+                   if data["username"].strip() else None)
+        if person is None:
+            form.add_error("nik", _("NIK tidak ditemukan dalam lingkup Anda."))
+        elif data["username"].strip() and account is None:
+            form.add_error("username", _("Akun tidak ditemukan."))
+        else:
+            try:
+                actions.do_create_assessor(
+                    actor=request.user, channel=Channel.WEB, person=person,
+                    registration_number=data["registration_number"], schemes=data["schemes"],
+                    active_from=data["active_from"], active_until=data["active_until"],
+                    qualifications=data["qualifications"], user=account)
+                messages.success(request, _("Asesor tersimpan."))
+                return redirect("certification:report")
+            except DomainError as exc:
+                form.add_domain_error(exc)
+    return render(request, "certification/form.html", {
+        "form": form, "title": _("Asesor baru"), "multipart": False})
+
+
+@login_required
+def registration_new(request: HttpRequest) -> HttpResponse:
+    form = forms.RegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        person = Person.objects.restrict(request.user, VIEW).filter(
+            nik=data["nik"].strip()).first()
+        if person is None:
+            form.add_error("nik", _("NIK tidak ditemukan dalam lingkup Anda."))
+        else:
+            try:
+                reg = actions.do_record_registration(
+                    actor=request.user, channel=Channel.WEB, person=person, kind=data["kind"],
+                    number=data["number"], issued_by=data["issued_by"],
+                    valid_from=data["valid_from"], valid_until=data["valid_until"])
+                messages.success(request, _("%(k)s %(n)s tercatat.")
+                                 % {"k": reg.get_kind_display(), "n": reg.number})
+                return redirect("certification:index")
+            except DomainError as exc:
+                form.add_domain_error(exc)
+    return render(request, "certification/form.html", {
+        "form": form, "title": _("Catat STR / SIPPS"), "multipart": False})
 
 
 @login_required

@@ -922,9 +922,26 @@ class SeedReport:
     by_province: dict[str, int] = field(default_factory=dict)
 
 
+# Apps whose rows protect a person from deletion clear them first (demo reset only).
+DEMO_RESET_MODULES = ("sdmkesos.certification.demo", "sdmkesos.training.demo",
+                      "sdmkesos.competency.demo", "sdmkesos.careers.demo",
+                      "sdmkesos.partnerships.demo", "sdmkesos.dedup.demo")
+
+
 def delete_demo_people(batch: int = 5000) -> int:
+    import importlib
+
     from .models import Person
 
+    for module_name in DEMO_RESET_MODULES:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as err:
+            if err.name != module_name:
+                raise
+            continue
+        if hasattr(module, "delete_for_people"):
+            module.delete_for_people(demo_people())
     deleted = 0
     while True:
         ids = list(demo_people().order_by().values_list("pk", flat=True)[:batch])

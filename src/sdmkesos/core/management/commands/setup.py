@@ -4,7 +4,7 @@ import importlib
 import time
 from typing import Any
 
-from django.core.management import call_command
+from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand
 
 from sdmkesos.core.reference import setup_reference_data
@@ -45,6 +45,9 @@ class Command(BaseCommand):
         for label, step in app_steps():
             self.stdout.write(f"Memuat {label}...")
             step()
+        if "credentials" in get_commands():
+            # The demo/first signing key for certificates (a file, never in the database).
+            call_command("credentials", "init-key", verbosity=0)
         self.stdout.write(self.style.SUCCESS(
             f"Selesai dalam {time.monotonic() - started:.1f} s: {counts['regions']} wilayah, "
             f"{counts['organisations']} organisasi."))

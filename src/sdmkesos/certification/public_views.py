@@ -1,0 +1,147 @@
+"""Public pages (no login): the issuer's DID document, the status lists and the verification
+page. Minimum personal data: the holder's name, the scheme, the number and the dates."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from . import conf, issuing, keyring, ratelimit
+from .models import Certificate, StatusListCredential
+
+MAX_UPLOAD = 256 * 1024
+STATE_LABELS = {
+    "valid": ("success", "Sah dan berlaku"),
+    "revoked": ("danger", "Dicabut"),
+    "suspended": ("warning", "Dibekukan"),
+    "expired": ("secondary", "Kedaluwarsa"),
+    "not_yet_valid": ("secondary", "Belum berlaku"),
+    "not_authentic": ("danger", "Tidak asli"),
+    "unknown": ("secondary", "Status tidak dapat diperiksa"),
+}
+
+
+def _json(data: Any, content_type: str = "application/json") -> HttpResponse:
+    response = HttpResponse(json.dumps(data, ensure_ascii=False), content_type=content_type)
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@require_GET
+def did_document(request: HttpRequest) -> HttpResponse:
+    return _json(keyring.did_document(), "application/did+json")
+
+
+@require_GET
+def status_list(request: HttpRequest, number: int, purpose: str) -> HttpResponse:
+    row = StatusListCredential.objects.filter(list_number=number, purpose=purpose).first()
+    if row is None:
+        raise Http404
+    response = _json(row.credential, "application/vc+ld+json")
+    response["Cache-Control"] = "public, max-age=60"
+    return response
+
+
+def page(request: HttpRequest, context: dict[str, Any], status: int = 200) -> HttpResponse:
+    context.setdefault("issuer_name", conf.issuer_name())
+    return render(request, "certification/public/verify.html", context, status=status)
+
+
+def _too_many(request: HttpRequest) -> HttpResponse:
+    response = page(request, {"throttled": True}, status=429)
+    response["Retry-After"] = "60"
+    return response
+
+
+def summary(credential: Any) -> dict[str, Any]:
+    """What the page shows of a credential: no identifiers beyond the name."""
+    if not isinstance(credential, dict):
+        return {}
+    subject = credential.get("credentialSubject") or {}
+    if not isinstance(subject, dict):
+        subject = {}
+    cert = subject.get("certificate") or {}
+    scheme = cert.get("scheme") if isinstance(cert, dict) else None
+    issuer = credential.get("issuer")
+    return {
+        "name": subject.get("name", ""),
+        "title": credential.get("name", ""),
+        "number": cert.get("number", "") if isinstance(cert, dict) else "",
+        "scheme": scheme.get("name", "") if isinstance(scheme, dict) else "",
+        "issuer": (issuer.get("name") or issuer.get("id")) if isinstance(issuer, dict)
+        else issuer,
+        "issuer_id": issuer.get("id") if isinstance(issuer, dict) else issuer,
+        "valid_from": str(credential.get("validFrom", ""))[:10],
+        "valid_until": str(credential.get("validUntil", ""))[:10],
+    }
+
+
+def outcome(credential: Any) -> dict[str, Any]:
+    result = issuing.verify(credential)
+    info = summary(credential)
+    color, label = STATE_LABELS.get(result.state, ("secondary", result.state))
+    return {"result": result.as_dict(), "state": result.state, "verified": result.verified,
+            "color": color, "label": _(label), "info": info,
+            "ours": info.get("issuer_id") == conf.issuer_did(),
+            "checked_at": timezone.now()}
+
+
+@require_GET
+def verify_certificate(request: HttpRequest, public_id: str) -> HttpResponse:
+    if not ratelimit.allow(request):
+        return _too_many(request)
+    cert = Certificate.objects.filter(public_id=public_id).only("credential").first()
+    if cert is None:
+        return page(request, {"not_found": True, "public_id": public_id}, status=404)
+    context = outcome(cert.credential)
+    context["public_id"] = public_id
+    return page(request, context)
+
+
+@require_http_methods(["GET", "POST"])
+def verify_upload(request: HttpRequest) -> HttpResponse:
+    """Paste or upload a credential (JSON) to verify it."""
+    context: dict[str, Any] = {"form": True}
+    if request.method == "POST":
+        if not ratelimit.allow(request):
+            return _too_many(request)
+        raw = request.POST.get("credential", "")
+        upload = request.FILES.get("file")
+        if upload is not None:
+            if upload.size and upload.size > MAX_UPLOAD:
+                context["error"] = _("Berkas terlalu besar (maks. 256 KB).")
+                return page(request, context, status=400)
+            raw = upload.read(MAX_UPLOAD + 1).decode("utf-8", errors="replace")
+        if len(raw) > MAX_UPLOAD:
+            context["error"] = _("Kredensial terlalu besar (maks. 256 KB).")
+            return page(request, context, status=400)
+        try:
+            credential = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            context["error"] = _("Bukan JSON yang valid: %(err)s") % {"err": exc.msg}
+            context["pasted"] = raw[:5000]
+            return page(request, context, status=400)
+        context.update(outcome(credential))
+    return page(request, context)
+
+
+def verify_json(request: HttpRequest, public_id: str) -> JsonResponse:
+    """Machine-readable variant of /verify/<id> (same rate limit)."""
+    if not ratelimit.allow(request):
+        return JsonResponse({"code": "throttled", "message": "Terlalu banyak permintaan."},
+                            status=429)
+    cert = Certificate.objects.filter(public_id=public_id).only("credential").first()
+    if cert is None:
+        return JsonResponse({"code": "not_found", "message": "Sertifikat tidak ditemukan."},
+                            status=404)
+    out = outcome(cert.credential)
+    return JsonResponse({"verified": out["verified"], "state": out["state"],
+                         "certificate": out["info"], "checks": out["result"]["checks"],
+                         "credential": cert.credential})

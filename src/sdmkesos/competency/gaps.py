@@ -77,7 +77,7 @@ class Aggregate:
     people: int = 0
     below: int = 0  # people below standard on at least one competency
     gap_sum: int = 0  # sum of level gaps
-    items: int = 0  # person × competency pairs assessed against a standard
+    items: int = 0  # person-competency pairs assessed against a standard
     below_items: int = 0
     _people_seen: set[int] = field(default_factory=set, repr=False)
     _below_seen: set[int] = field(default_factory=set, repr=False)

@@ -22,7 +22,7 @@ DATA = resources.files("sdmkesos.competency") / "data" / "dictionary.json"
 
 
 def dictionary_data() -> dict[str, Any]:
-    return json.loads(DATA.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+    return json.loads(DATA.read_text(encoding="utf-8"))
 
 
 def load_competency_dictionary() -> dict[str, int]:

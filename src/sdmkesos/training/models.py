@@ -215,6 +215,9 @@ class TrainerAvailability(models.Model):
     class Meta:
         ordering = ["start_date"]
 
+    def __str__(self) -> str:
+        return f"{self.trainer_id} {self.start_date}..{self.end_date}"
+
 
 class Batch(Managed):
     """An angkatan of a programme. ``start_date``/``end_date`` follow its sessions."""
@@ -235,8 +238,8 @@ class Batch(Managed):
                                       choices=FundingSource.choices, default=FundingSource.APBN)
     status = models.CharField(_("status"), max_length=20, choices=BatchStatus.choices,
                               default=BatchStatus.PLANNED)
-    trainers = models.ManyToManyField(Trainer, through="BatchTrainer", blank=True,
-                                      related_name="batches")
+    trainers: models.ManyToManyField[Trainer, BatchTrainer] = models.ManyToManyField(
+        Trainer, through="BatchTrainer", blank=True, related_name="batches")
     created_at = models.DateTimeField(auto_now_add=True)
 
     scope = CATALOGUE_SCOPE
@@ -276,11 +279,13 @@ class BatchTrainer(models.Model):
         constraints = [models.UniqueConstraint(fields=["batch", "trainer"],
                                                name="batch_trainer_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.trainer_id}@{self.batch_id}"
+
 
 NOMINATION_SCOPE = ScopeSpec(region="person__region", region_prov="person__region_prov",
                              region_kab="person__region_kab", organisation="batch__organisation",
                              self_user="person__user")
-
 
 class Nomination(models.Model):
     """A person put forward for a batch by an office, and their way to completion."""
@@ -336,6 +341,9 @@ class Attendance(models.Model):
         constraints = [models.UniqueConstraint(fields=["nomination", "session"],
                                                name="attendance_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.nomination_id}/{self.session_id}: {self.status}"
+
 
 class Feedback(models.Model):
     nomination = models.OneToOneField(Nomination, on_delete=models.CASCADE,
@@ -347,6 +355,9 @@ class Feedback(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(5)])
     comments = models.TextField(_("saran dan komentar"), blank=True)
     submitted_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"feedback {self.nomination_id}: {self.rating}"
 
 
 # --- degree programmes, scholarships, field practice -----------------------------------------
@@ -414,6 +425,9 @@ class Scholar(models.Model):
         constraints = [models.UniqueConstraint(fields=["scheme", "person"],
                                                name="scholar_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.person_id} @ {self.scheme_id}"
+
 
 class PlacementStatus(models.TextChoices):
     PLANNED = "rencana", _("Rencana")
@@ -455,3 +469,7 @@ class FieldPlacement(models.Model):
         ordering = ["-start_date", "student_name"]
         verbose_name = _("praktik lapangan")
         verbose_name_plural = _("praktik lapangan")
+
+    def __str__(self) -> str:
+        return self.student_name
+

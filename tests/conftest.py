@@ -130,3 +130,12 @@ def immediate_tasks(settings: Any) -> None:
     """Run background tasks inside the call that enqueues them (instead of the database queue
     that `sdmkesos db_worker` drains)."""
     settings.TASKS = IMMEDIATE_TASKS
+
+
+@pytest.fixture(scope="session")
+def competency_dictionary(django_db_setup: Any, django_db_blocker: Any) -> None:
+    """The competency dictionary (competency.reference), loaded once per test database."""
+    from sdmkesos.competency.reference import load_competency_dictionary
+
+    with django_db_blocker.unblock():
+        load_competency_dictionary()

@@ -283,3 +283,26 @@ def test_scholarship_quota_and_placement(users, make_person):
             "student_name": "X", "institution": Organisation.objects.get(code="POLTEKESOS"),
             "host": Organisation.objects.get(code="DINSOS-35.07"),
             "start_date": D(2026, 8, 1), "end_date": D(2026, 9, 30)})
+
+
+def test_planner_gap_rows(setup, make_person, users):
+    from sdmkesos.training.queries import catalogue, gap_rows
+
+    actor = setup["actor"]
+    psm = make_person("35.07", category="psm", name="Relawan Tanpa Pelatihan")
+    tagana = make_person("35.07", category="tagana", name="Tagana Uji")
+    rows = [r for r in gap_rows(actor, competency="RS.03")
+            if r.person_id in (psm.pk, tagana.pk)]
+    by_person = {r.person_id: r for r in rows}
+    assert by_person[psm.pk].programmes == ("PDPS",) and not by_person[psm.pk].in_training
+    assert by_person[psm.pk].home_region == "35.07" and by_person[psm.pk].province == "35"
+    assert tagana.pk not in by_person  # the Tagana standard does not ask for RS.03
+    tagana_rows = [r for r in gap_rows(actor) if r.person_id == tagana.pk]
+    assert tagana_rows and all(r.programmes == () for r in tagana_rows)
+    nominate(users["kabmalang"], setup["batch"], psm)
+    again = next(r for r in gap_rows(actor, competency="RS.03") if r.person_id == psm.pk)
+    assert again.in_training
+    assert not [r for r in gap_rows(users["jabar"]) if r.person_id == psm.pk]
+    data = catalogue(2026)
+    assert data["programmes"][0]["levels"] == {"PS.01": 3, "RS.03": 3}
+    assert data["venues"][0]["capacity"] == 30

@@ -293,3 +293,9 @@ def do_void_assessment(*, actor: Any, channel: str, assessment: Assessment,
         audit.record(actor=actor, channel=channel, action="competency.void",
                      obj=current.person, changes={"assessment": [current.pk, None]},
                      note=reason, region_code=current.person.region_id)
+
+
+def record_export(*, actor: Any, channel: str, what: str, note: str = "") -> None:
+    """Exports of personal data are audited (who took which rows out)."""
+    audit.record(actor=actor, channel=channel, action="export", object_type=what,
+                 object_id="-", note=note)

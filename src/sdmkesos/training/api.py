@@ -13,7 +13,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
@@ -37,7 +37,7 @@ from .models import (
     Trainer,
     Venue,
 )
-from .permissions import can_manage
+from .queries import visible_nominations
 
 router = Router(tags=["training"])
 CHANNEL = Channel.API
@@ -408,15 +408,6 @@ def _batch(batch_id: int) -> Batch:
     if b is None:
         raise DomainError("not_found")
     return b
-
-
-def visible_nominations(user: Any, batch: Batch | None = None) -> QuerySet[Nomination]:
-    qs = Nomination.objects.select_related("person", "nominated_by", "batch")
-    if batch is not None:
-        qs = qs.filter(batch=batch)
-        if can_manage(user, batch.organisation):
-            return qs
-    return qs.restrict(user, VIEW)
 
 
 def _nomination(user: Any, nomination_id: int) -> Nomination:

@@ -15,8 +15,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import QuerySet
+
 from sdmkesos.competency import queries as competency_queries
 from sdmkesos.core.models import Organisation
+from sdmkesos.core.scoping import VIEW
 from sdmkesos.people.models import Person
 
 from . import rules
@@ -30,6 +33,7 @@ from .models import (
     Trainer,
     Venue,
 )
+from .permissions import can_manage
 
 CHUNK = 2000
 
@@ -120,6 +124,15 @@ def gap_rows(user: Any, *, region: str = "", organisation: Organisation | None =
             chunk = []
     if chunk:
         yield from flush()
+
+
+def visible_nominations(user: Any, batch: Batch | None = None) -> QuerySet[Nomination]:
+    qs = Nomination.objects.select_related("person", "nominated_by", "batch")
+    if batch is not None:
+        qs = qs.filter(batch=batch)
+        if can_manage(user, batch.organisation):
+            return qs
+    return qs.restrict(user, VIEW)
 
 
 def catalogue(year: int | None = None) -> dict[str, list[dict[str, Any]]]:

@@ -1,0 +1,105 @@
+"""Small web helpers shared by the competency and training pages: forms that show domain
+refusals on the field they name, Bootstrap widget classes, table exports (CSV/XLSX) with
+formula injection neutralised."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+
+from sdmkesos.core.errors import DomainError, ValidationFailed
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: Any) -> Any:
+    """Text a spreadsheet would run as a formula gets a leading apostrophe (OWASP)."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class DomainForm(forms.Form):
+    """A form that carries Bootstrap classes and maps DomainErrors onto its fields."""
+
+    field_aliases: dict[str, str] = {}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select | forms.SelectMultiple):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs.setdefault("class", css)
+
+    def apply_domain_error(self, error: DomainError) -> None:
+        errors = error.errors if isinstance(error, ValidationFailed) else [error]
+        for err in errors:
+            name = self.field_aliases.get(err.field or "", err.field or "")
+            self.add_error(name if name in self.fields else None, err.message)
+
+    def error_summary(self) -> list[tuple[str, str, str]]:
+        out: list[tuple[str, str, str]] = [("", "", str(m)) for m in self.non_field_errors()]
+        for name, field in self.fields.items():
+            for message in self.errors.get(name, []):
+                out.append((name, str(field.label or name), str(message)))
+        return out
+
+
+def forbid_unless(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied(_("Anda tidak berwenang melakukan tindakan ini."))
+
+
+def hx_redirect(request: HttpRequest, url: str) -> HttpResponse:
+    if request.headers.get("HX-Request"):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
+def table_response(name: str, fmt: str, headers: Sequence[str],
+                   rows: Iterable[Sequence[Any]]) -> HttpResponse:
+    """A CSV (UTF-8 with BOM, for Excel) or XLSX download; every cell neutralised."""
+    if fmt == "xlsx":
+        from openpyxl import Workbook
+
+        wb = Workbook(write_only=True)
+        ws = wb.create_sheet(name[:31])
+        ws.append(list(headers))
+        for row in rows:
+            ws.append([neutralise(v) for v in row])
+        buffer = io.BytesIO()
+        wb.save(buffer)
+        response = HttpResponse(
+            buffer.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    else:
+        text = io.StringIO()
+        writer = csv.writer(text)
+        writer.writerow(headers)
+        for row in rows:
+            writer.writerow([neutralise(v) for v in row])
+        response = HttpResponse("\ufeff" + text.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response

@@ -19,7 +19,7 @@ from sdmkesos.competency.webutil import forbid_unless
 from sdmkesos.core import audit
 from sdmkesos.core.choices import Channel
 from sdmkesos.core.errors import DomainError
-from sdmkesos.core.scoping import VIEW
+from sdmkesos.core.scoping import CHANGE, VIEW, can
 from sdmkesos.people.models import Person
 
 from . import actions
@@ -93,7 +93,7 @@ def _batch_context(request: HttpRequest, batch: Batch, **forms: Any) -> dict[str
     user: Any = request.user
     manager = can_manage(user, batch.organisation)
     nominations = list(visible_nominations(user, batch).order_by("status", "person__name"))
-    writer = Person.objects.restrict(user, "change").exists()
+    writer = can(user, CHANGE)
     return {
         "batch": batch, "manager": manager,
         "sessions": batch.sessions.all(),
@@ -167,6 +167,7 @@ def _batch_post(request: HttpRequest, pk: int, form_name: str, form: Any,
 @require_POST
 def nominate(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
+    forbid_unless(can(user, CHANGE))
 
     def run(batch: Batch, data: dict[str, Any]) -> None:
         actions.do_nominate(actor=user, channel=CHANNEL, batch=batch, person=data["person"],

@@ -32,6 +32,8 @@ from .models import (
     StandardItem,
 )
 
+# Lock only the row itself (PostgreSQL refuses FOR UPDATE on the nullable side of a join).
+SELF = ("self",)
 MESSAGES: dict[str, Any] = {
     "admin_only": _("Hanya administrator nasional yang dapat mengubah kamus dan standar "
                     "kompetensi."),
@@ -111,7 +113,7 @@ def do_save_group(*, actor: Any, channel: str, data: dict[str, Any],
                   group: CompetencyGroup | None = None) -> CompetencyGroup:
     _require_admin(actor)
     with transaction.atomic():
-        obj = (CompetencyGroup.objects.select_for_update().get(pk=group.pk) if group
+        obj = (CompetencyGroup.objects.select_for_update(of=SELF).get(pk=group.pk) if group
                else CompetencyGroup())
         state = _save_reference(actor, channel, obj, GROUP_FIELDS, data)
         extra: list[DomainError] = []
@@ -132,7 +134,7 @@ def do_save_competency(*, actor: Any, channel: str, data: dict[str, Any],
     """Create or change a competency. Its type follows its group's."""
     _require_admin(actor)
     with transaction.atomic():
-        obj = (Competency.objects.select_for_update().get(pk=competency.pk) if competency
+        obj = (Competency.objects.select_for_update(of=SELF).get(pk=competency.pk) if competency
                else Competency())
         state = _save_reference(actor, channel, obj, COMPETENCY_FIELDS, data)
         extra: list[DomainError] = []
@@ -153,7 +155,7 @@ def do_save_level(*, actor: Any, channel: str, competency: Competency, level: in
         raise ValidationFailed(errors)
     indicators = [line.strip() for line in indicators if line and line.strip()]
     with transaction.atomic():
-        obj, created = CompetencyLevel.objects.select_for_update().get_or_create(
+        obj, created = CompetencyLevel.objects.select_for_update(of=SELF).get_or_create(
             competency=competency, level=level,
             defaults={"description": description, "indicators": indicators})
         before = {} if created else {"description": obj.description,
@@ -174,7 +176,7 @@ def do_save_standard(*, actor: Any, channel: str, data: dict[str, Any],
     standard's items when given."""
     _require_admin(actor)
     with transaction.atomic():
-        obj = (JobStandard.objects.select_for_update().get(pk=standard.pk) if standard
+        obj = (JobStandard.objects.select_for_update(of=SELF).get(pk=standard.pk) if standard
                else JobStandard())
         state = _save_reference(actor, channel, obj, STANDARD_FIELDS, data)
         extra: list[DomainError] = []
@@ -214,7 +216,7 @@ def do_delete_standard_item(*, actor: Any, channel: str, item: StandardItem) -> 
 
 
 def _assessable_person(actor: Any, person: Person, method: str) -> Person:
-    current = Person.objects.restrict(actor, CHANGE).select_for_update().filter(
+    current = Person.objects.restrict(actor, CHANGE).select_for_update(of=SELF).filter(
         pk=person.pk).first()
     if current is not None:
         return current
@@ -223,7 +225,7 @@ def _assessable_person(actor: Any, person: Person, method: str) -> Person:
     if own:
         if method != AssessmentMethod.SELF:
             raise err("self_only_self", field="method")
-        return Person.objects.select_for_update().get(pk=person.pk)
+        return Person.objects.select_for_update(of=SELF).get(pk=person.pk)
     raise DomainError("out_of_scope")
 
 
@@ -281,7 +283,7 @@ def do_void_assessment(*, actor: Any, channel: str, assessment: Assessment,
                        reason: str = "") -> None:
     """Void an assessment recorded in error (it stays visible, no longer counts)."""
     with transaction.atomic():
-        current = Assessment.objects.restrict(actor, CHANGE).select_for_update().filter(
+        current = Assessment.objects.restrict(actor, CHANGE).select_for_update(of=SELF).filter(
             pk=assessment.pk).first()
         if current is None:
             raise DomainError("out_of_scope")

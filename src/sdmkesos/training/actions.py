@@ -50,6 +50,8 @@ from .models import (
 )
 from .permissions import can_manage
 
+# Lock only the row itself (PostgreSQL refuses FOR UPDATE on the nullable side of a join).
+SELF = ("self",)
 NS = NominationStatus
 OVERLAP_STATUSES = (NS.NOMINATED, NS.APPROVED, NS.WAITLISTED, NS.ENROLLED, NS.COMPLETED,
                     NS.NOT_COMPLETED)
@@ -100,7 +102,7 @@ def _audit_save(actor: Any, channel: str, obj: Any, fields: list[str], before: d
 
 
 def _locked(model: Any, obj: Any) -> Any:
-    return model.objects.select_for_update().get(pk=obj.pk)
+    return model.objects.select_for_update(of=SELF).get(pk=obj.pk)
 
 
 # --- programmes -----------------------------------------------------------------------------
@@ -335,7 +337,7 @@ def do_save_batch(*, actor: Any, channel: str, data: dict[str, Any],
 
 
 def _managed_batch(actor: Any, batch: Batch, *, open_only: bool = True) -> Batch:
-    current: Batch = Batch.objects.select_for_update().select_related(
+    current: Batch = Batch.objects.select_for_update(of=SELF).select_related(
         "programme", "organisation").get(pk=batch.pk)
     _require_manager(actor, current.organisation)
     if open_only and current.status in CLOSED_BATCH:
@@ -422,7 +424,7 @@ def do_nominate(*, actor: Any, channel: str, batch: Batch, person: Person,
                 nominated_by: Organisation | None = None, note: str = "") -> Nomination:
     """An office puts one of its people forward. Needs ``change`` on the person."""
     with transaction.atomic():
-        current_batch: Batch = Batch.objects.select_for_update().select_related(
+        current_batch: Batch = Batch.objects.select_for_update(of=SELF).select_related(
             "programme").get(pk=batch.pk)
         if current_batch.status not in (BatchStatus.PLANNED, BatchStatus.OPEN):
             raise err("batch_closed", batch=str(current_batch),
@@ -450,7 +452,7 @@ def do_nominate(*, actor: Any, channel: str, batch: Batch, person: Person,
 def _managed_nomination(actor: Any, nomination: Nomination, *expected: str,
                         open_only: bool = True) -> tuple[Nomination, Batch]:
     batch = _managed_batch(actor, nomination.batch, open_only=open_only)
-    current: Nomination = Nomination.objects.select_for_update().select_related(
+    current: Nomination = Nomination.objects.select_for_update(of=SELF).select_related(
         "person__category", "person__education_level", "person__employment_status").get(
         pk=nomination.pk)
     if expected and current.status not in expected:
@@ -504,7 +506,7 @@ def do_enrol(*, actor: Any, channel: str, nomination: Nomination) -> Nomination:
 def _promote_waitlist(actor: Any, channel: str, batch: Batch) -> Nomination | None:
     if _seats_taken(batch) >= batch.capacity:
         return None
-    for waiting in (batch.nominations.select_for_update().filter(status=NS.WAITLISTED)
+    for waiting in (batch.nominations.select_for_update(of=SELF).filter(status=NS.WAITLISTED)
                     .order_by("waitlist_position", "id")):
         before = audit.snapshot(waiting, NOMINATION_FIELDS)
         try:
@@ -524,8 +526,8 @@ def do_withdraw(*, actor: Any, channel: str, nomination: Nomination,
     """The nominating office (change on the person) or the organiser withdraws a nominee; a freed
     seat goes to the first on the waiting list."""
     with transaction.atomic():
-        batch: Batch = Batch.objects.select_for_update().get(pk=nomination.batch_id)
-        current: Nomination = Nomination.objects.select_for_update().get(pk=nomination.pk)
+        batch: Batch = Batch.objects.select_for_update(of=SELF).get(pk=nomination.batch_id)
+        current: Nomination = Nomination.objects.select_for_update(of=SELF).get(pk=nomination.pk)
         office = Person.objects.restrict(actor, CHANGE).filter(pk=current.person_id).exists()
         if not office and not can_manage(actor, batch.organisation):
             raise DomainError("out_of_scope")
@@ -644,7 +646,7 @@ def do_submit_feedback(*, actor: Any, channel: str, nomination: Nomination, rati
                        trainer_rating: int | None = None, comments: str = "") -> Feedback:
     """The participant's own feedback (their account), or entered by the organiser."""
     with transaction.atomic():
-        current: Nomination = Nomination.objects.select_for_update().select_related(
+        current: Nomination = Nomination.objects.select_for_update(of=SELF).select_related(
             "batch__organisation", "person").get(pk=nomination.pk)
         own = current.person.user_id is not None and current.person.user_id == getattr(
             actor, "pk", None)
@@ -722,7 +724,7 @@ def do_set_scholar_status(*, actor: Any, channel: str, scholar: Scholar, status:
         raise ValidationFailed([DomainError("invalid_value", field="status",
                                             message=f"Status tidak dikenal: {status}.")])
     with transaction.atomic():
-        current: Scholar = Scholar.objects.select_for_update().select_related(
+        current: Scholar = Scholar.objects.select_for_update(of=SELF).select_related(
             "scheme", "person").get(pk=scholar.pk)
         scheme = _locked(ScholarshipScheme, current.scheme)
         _require_manager(actor, scheme.organisation)
@@ -751,7 +753,7 @@ def do_save_placement(*, actor: Any, channel: str, data: dict[str, Any],
     """A field practice placement. The host office's region scopes it; the actor must manage the
     host office or the sending institution."""
     with transaction.atomic():
-        obj = (FieldPlacement.objects.select_for_update().get(pk=placement.pk) if placement
+        obj = (FieldPlacement.objects.select_for_update(of=SELF).get(pk=placement.pk) if placement
                else FieldPlacement(created_by=actor if getattr(actor, "pk", None) else None))
         creating = obj.pk is None
         if not creating and not (can_manage(actor, obj.host) or can_manage(actor,

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -60,6 +61,10 @@ from .queries import visible_nominations
 CHANNEL = Channel.WEB
 NS = NominationStatus
 SEATED = (NS.ENROLLED, NS.COMPLETED, NS.NOT_COMPLETED)
+
+
+def _url(name: str, *args: Any) -> str:
+    return reverse(f"training:{name}", args=list(args))
 
 
 def _saved(request: HttpRequest, text: str, url: str) -> HttpResponse:
@@ -141,10 +146,11 @@ def batch_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         except DomainError as exc:
             form.apply_domain_error(exc)
         else:
-            return _saved(request, _("Angkatan disimpan."), f"/pelatihan/angkatan/{saved.pk}/")
+            return _saved(request, _("Angkatan disimpan."), _url("batch", saved.pk))
     return render(request, "training/form.html", {
         "form": form, "title": _("Ubah angkatan") if batch else _("Buka angkatan baru"),
-        "back": f"/pelatihan/angkatan/{batch.pk}/" if batch else "/pelatihan/"})
+        "back": (_url("batch", batch.pk) if batch
+                 else _url("batches"))})
 
 
 def _batch_post(request: HttpRequest, pk: int, form_name: str, form: Any,
@@ -259,7 +265,7 @@ def nomination_result(request: HttpRequest, pk: int) -> HttpResponse:
             except DomainError as exc:
                 form.apply_domain_error(exc)
             else:
-                return _saved(request, _("Tersimpan."), f"/pelatihan/angkatan/{n.batch_id}/")
+                return _saved(request, _("Tersimpan."), _url("batch", n.batch_id))
     attendance = Attendance.objects.filter(nomination=n).select_related("session")
     return render(request, "training/result.html", {"nomination": n, "scores": scores,
                                                     "outcome": outcome,
@@ -288,7 +294,7 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as exc:
             error = exc.message
         else:
-            return _saved(request, _("Presensi disimpan."), f"/pelatihan/angkatan/{batch.pk}/")
+            return _saved(request, _("Presensi disimpan."), _url("batch", batch.pk))
     rows = [(n, current.get(n.pk, "hadir")) for n in participants]
     return render(request, "training/attendance.html", {
         "session": session, "batch": batch, "rows": rows, "choices": ATTENDANCE_CHOICES,
@@ -308,10 +314,10 @@ def feedback(request: HttpRequest, pk: int) -> HttpResponse:
             form.apply_domain_error(exc)
         else:
             return _saved(request, _("Terima kasih atas umpan balik Anda."),
-                          f"/pelatihan/pekerja/{n.person_id}/")
+                          _url("person", n.person_id))
     return render(request, "training/form.html", {
         "form": form, "title": _("Umpan balik: {batch}").format(batch=n.batch),
-        "back": f"/pelatihan/pekerja/{n.person_id}/"})
+        "back": _url("person", n.person_id)})
 
 
 # --- catalogue ------------------------------------------------------------------------------
@@ -364,7 +370,7 @@ def programme_form(request: HttpRequest, code: str | None = None) -> HttpRespons
         except DomainError as exc:
             form.apply_domain_error(exc)
         else:
-            return _saved(request, _("Program disimpan."), f"/pelatihan/program/{saved.code}/")
+            return _saved(request, _("Program disimpan."), _url("programme", saved.code))
     return render(request, "training/programme_form.html", {"form": form, "programme": p})
 
 
@@ -381,7 +387,7 @@ def trainer_list(request: HttpRequest) -> HttpResponse:
             except DomainError as exc:
                 form.apply_domain_error(exc)
             else:
-                return _saved(request, _("Pengajar disimpan."), f"/pelatihan/pengajar/{t.pk}/")
+                return _saved(request, _("Pengajar disimpan."), _url("trainer", t.pk))
     trainers = Trainer.objects.select_related("organisation").annotate(
         n_batches=Count("batch_links"))
     return render(request, "training/trainers.html", {
@@ -406,7 +412,7 @@ def trainer_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 form.apply_domain_error(exc)
             else:
                 return _saved(request, _("Ketersediaan dicatat."),
-                              f"/pelatihan/pengajar/{t.pk}/")
+                              _url("trainer", t.pk))
     batches = Batch.objects.filter(trainer_links__trainer=t).select_related(
         "programme").order_by("-start_date")
     return render(request, "training/trainer.html", {
@@ -427,7 +433,7 @@ def venue_list(request: HttpRequest) -> HttpResponse:
             except DomainError as exc:
                 form.apply_domain_error(exc)
             else:
-                return _saved(request, _("Tempat disimpan."), "/pelatihan/tempat/")
+                return _saved(request, _("Tempat disimpan."), _url("venues"))
     return render(request, "training/venues.html", {
         "venues": Venue.objects.select_related("organisation", "venue_region"), "form": form,
         "can_create": may_manage_anything(user)}, status=400 if form.errors else 200)
@@ -450,7 +456,7 @@ def scheme_list(request: HttpRequest) -> HttpResponse:
                 form.apply_domain_error(exc)
             else:
                 return _saved(request, _("Skema beasiswa disimpan."),
-                              f"/pelatihan/beasiswa/{s.pk}/")
+                              _url("scheme", s.pk))
     schemes = ScholarshipScheme.objects.select_related("institution").annotate(
         n=Count("scholars"))
     return render(request, "training/schemes.html", {
@@ -474,7 +480,7 @@ def scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as exc:
             form.apply_domain_error(exc)
         else:
-            return _saved(request, _("Pendaftar dicatat."), f"/pelatihan/beasiswa/{scheme.pk}/")
+            return _saved(request, _("Pendaftar dicatat."), _url("scheme", scheme.pk))
     scholars = Scholar.objects.filter(scheme=scheme).select_related("person")
     if not manager:
         scholars = scholars & Scholar.objects.restrict(user, VIEW)
@@ -515,7 +521,7 @@ def placement_list(request: HttpRequest) -> HttpResponse:
             except DomainError as exc:
                 form.apply_domain_error(exc)
             else:
-                return _saved(request, _("Praktik lapangan disimpan."), "/pelatihan/praktik/")
+                return _saved(request, _("Praktik lapangan disimpan."), _url("placements"))
     placements = FieldPlacement.objects.restrict(user, VIEW).select_related(
         "institution", "host", "region")
     return render(request, "training/placements.html", {

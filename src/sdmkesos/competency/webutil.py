@@ -78,9 +78,10 @@ def hx_redirect(request: HttpRequest, url: str) -> HttpResponse:
     return redirect(url)
 
 
-def table_response(name: str, fmt: str, headers: Sequence[str],
-                   rows: Iterable[Sequence[Any]]) -> HttpResponse:
-    """A CSV (UTF-8 with BOM, for Excel) or XLSX download; every cell neutralised."""
+def table_bytes(name: str, fmt: str, headers: Sequence[str],
+                rows: Iterable[Sequence[Any]]) -> tuple[bytes, int]:
+    """CSV (UTF-8 with BOM, for Excel) or XLSX content and the row count; cells neutralised."""
+    count = 0
     if fmt == "xlsx":
         from openpyxl import Workbook
 
@@ -89,17 +90,25 @@ def table_response(name: str, fmt: str, headers: Sequence[str],
         ws.append(list(headers))
         for row in rows:
             ws.append([neutralise(v) for v in row])
+            count += 1
         buffer = io.BytesIO()
         wb.save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    else:
-        text = io.StringIO()
-        writer = csv.writer(text)
-        writer.writerow(headers)
-        for row in rows:
-            writer.writerow([neutralise(v) for v in row])
-        response = HttpResponse("\ufeff" + text.getvalue(), content_type="text/csv; charset=utf-8")
+        return buffer.getvalue(), count
+    text = io.StringIO()
+    writer = csv.writer(text)
+    writer.writerow(headers)
+    for row in rows:
+        writer.writerow([neutralise(v) for v in row])
+        count += 1
+    return ("\ufeff" + text.getvalue()).encode("utf-8"), count
+
+
+def table_response(name: str, fmt: str, headers: Sequence[str],
+                   rows: Iterable[Sequence[Any]]) -> HttpResponse:
+    """A CSV or XLSX download of ``rows``."""
+    content, _count = table_bytes(name, fmt, headers, rows)
+    response = HttpResponse(content, content_type=(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" if fmt == "xlsx"
+        else "text/csv; charset=utf-8"))
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response

@@ -48,6 +48,8 @@ COVERED = {
     ("POST", "/training/nominations/{nomination_id}/scores"),
     ("POST", "/training/nominations/{nomination_id}/complete"),
     ("POST", "/training/nominations/{nomination_id}/feedback"), ("GET", "/training/gaps"),
+    ("GET", "/training/schemes"), ("GET", "/training/schemes/{scheme_id}/scholars"),
+    ("GET", "/training/placements"),
 }
 
 
@@ -78,7 +80,7 @@ def test_unauthenticated_is_401():
     for method, path in COVERED:
         url = (path.replace("{code}", "X").replace("{trainer_id}", "1")
                .replace("{batch_id}", "1").replace("{session_id}", "1")
-               .replace("{nomination_id}", "1"))
+               .replace("{nomination_id}", "1").replace("{scheme_id}", "1"))
         response = (put(anonymous, url, {}) if method == "PUT"
                     else anonymous.request(method.lower(), url, {}))
         assert response.status_code == 401, (method, path)
@@ -221,3 +223,37 @@ def test_conflicts_are_409(users, make_person):
     assert r.status_code == 409 and r.json()["code"] == "participant_overlap"
     r = client.patch(f"/training/batches/{a['id']}", {"end_date": "2026-07-01"})
     assert r.status_code == 400 and r.json()["errors"][0]["field"] == "end_date"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_scholarships_and_placements_scoped(role, users, make_person):
+    from sdmkesos.core.models import Organisation
+
+    admin = users["nasional"]
+    poltek = Organisation.objects.get(code="POLTEKESOS")
+    scheme = actions.do_save_scheme(actor=admin, channel="cli", data={
+        "name": "Beasiswa D4", "degree": "d4", "institution": poltek,
+        "study_programme": "Pekerjaan Sosial", "sponsor": "Kemensos", "intake_year": 2026,
+        "quota": 5, "organisation": poltek})
+    inside_region, outside_region = PEOPLE[role]
+    user = users[role]
+    inside = user.person if inside_region is None else make_person(inside_region)
+    actions.do_add_scholar(actor=admin, channel="cli", scheme=scheme, person=inside)
+    outside = None
+    if outside_region:
+        outside = make_person(outside_region)
+        actions.do_add_scholar(actor=admin, channel="cli", scheme=scheme, person=outside)
+    placement = actions.do_save_placement(actor=admin, channel="cli", data={
+        "student_name": "Mahasiswa", "institution": poltek,
+        "host": Organisation.objects.get(code="DINSOS-35.07"), "start_date": D(2026, 8, 1),
+        "end_date": D(2026, 8, 30)})
+    client = ApiClient(user)
+    assert client.get("/training/schemes").json()["count"] == 1
+    ids = {s["person_id"] for s in client.get(
+        f"/training/schemes/{scheme.pk}/scholars").json()["items"]}
+    assert inside.pk in ids
+    if outside is not None:
+        assert outside.pk not in ids
+    placements = {p["id"] for p in client.get("/training/placements").json()["items"]}
+    sees = role in ("nasional", "jatim", "kabmalang", "viewer")
+    assert (placement.pk in placements) is sees

@@ -31,12 +31,16 @@ from .errors import CONFLICTS
 from .models import (
     Batch,
     BatchSession,
+    FieldPlacement,
     Nomination,
     NominationStatus,
     Programme,
+    Scholar,
+    ScholarshipScheme,
     Trainer,
     Venue,
 )
+from .permissions import can_manage
 from .queries import visible_nominations
 
 router = Router(tags=["training"])
@@ -730,6 +734,100 @@ def feedback(request: HttpRequest, nomination_id: int, payload: FeedbackIn) -> A
                                     comments=payload.comments)
     return Status(201, {"id": fb.pk, "rating": fb.rating, "trainer_rating": fb.trainer_rating,
                         "comments": fb.comments})
+
+
+# --- scholarships and field practice --------------------------------------------------------
+
+
+class SchemeOut(Schema):
+    id: int
+    name: str
+    degree: str
+    institution: str
+    study_programme: str
+    sponsor: str
+    funding_source: str
+    intake_year: int
+    quota: int
+    organisation: str
+
+
+class SchemeList(Schema):
+    items: list[SchemeOut]
+    count: int
+
+
+class ScholarOut(Schema):
+    id: int
+    person_id: int
+    person_name: str
+    status: str
+    start_date: dt.date | None
+    end_date: dt.date | None
+
+
+class ScholarList(Schema):
+    items: list[ScholarOut]
+    count: int
+
+
+class PlacementOut(Schema):
+    id: int
+    student_name: str
+    student_number: str
+    institution: str
+    host: str
+    region: str | None
+    start_date: dt.date
+    end_date: dt.date
+    status: str
+
+
+class PlacementList(Schema):
+    items: list[PlacementOut]
+    count: int
+
+
+@router.get("/schemes", response={200: SchemeList, **ERRORS})
+def list_schemes(request: HttpRequest) -> Any:
+    """Scholarship intakes (catalogue: every signed-in user)."""
+    api_user(request)
+    items = [{"id": s.pk, "name": s.name, "degree": s.degree, "institution": s.institution.code,
+              "study_programme": s.study_programme, "sponsor": s.sponsor,
+              "funding_source": s.funding_source, "intake_year": s.intake_year,
+              "quota": s.quota, "organisation": s.organisation.code}
+             for s in ScholarshipScheme.objects.select_related("institution", "organisation")]
+    return {"items": items, "count": len(items)}
+
+
+@router.get("/schemes/{int:scheme_id}/scholars", response={200: ScholarList, **ERRORS})
+def list_scholars(request: HttpRequest, scheme_id: int) -> Any:
+    """Scholars: all of them for the scheme's managers, otherwise those in the caller's scope."""
+    user = api_user(request)
+    scheme = ScholarshipScheme.objects.select_related("organisation").filter(
+        pk=scheme_id).first()
+    if scheme is None:
+        raise DomainError("not_found")
+    qs = Scholar.objects.filter(scheme=scheme).select_related("person")
+    if not can_manage(user, scheme.organisation):
+        qs = qs.filter(pk__in=Scholar.objects.restrict(user, VIEW).values("pk"))
+    items = [{"id": s.pk, "person_id": s.person_id, "person_name": s.person.name,
+              "status": s.status, "start_date": s.start_date, "end_date": s.end_date}
+             for s in qs]
+    return {"items": items, "count": len(items)}
+
+
+@router.get("/placements", response={200: PlacementList, **ERRORS})
+def list_placements(request: HttpRequest, paging: Query[PageQuery]) -> Any:
+    """Field practice placements at host offices in the caller's scope."""
+    user = api_user(request)
+    qs = FieldPlacement.objects.restrict(user, VIEW).select_related("institution", "host")
+    rows, count = page(qs, paging.limit, paging.offset)
+    return {"items": [{"id": p.pk, "student_name": p.student_name,
+                       "student_number": p.student_number, "institution": p.institution.code,
+                       "host": p.host.code, "region": p.region_id, "start_date": p.start_date,
+                       "end_date": p.end_date, "status": p.status} for p in rows],
+            "count": count}
 
 
 # --- planner input --------------------------------------------------------------------------

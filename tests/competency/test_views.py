@@ -126,3 +126,16 @@ def test_gap_report_groups_and_kesos_share(client, users, make_person):
         assert "kesos-share" in r.content.decode()
     r = client.get(reverse("competency:gaps") + "?competency=RS.01&region=35.07")
     assert "Ani Relawan" in r.content.decode()
+
+
+def test_report_asks_for_a_region_above_the_limit(client, users, make_person, monkeypatch):
+    from sdmkesos.competency import views
+
+    monkeypatch.setattr(views, "PEOPLE_LIMIT", 1)
+    make_person("35.07", category="psm")
+    make_person("35.73", category="psm")
+    client.force_login(users["nasional"])
+    r = client.get(reverse("competency:gaps"))
+    assert r.status_code == 200 and "pilih provinsi" in r.content.decode()
+    r = client.get(reverse("competency:gaps_export", args=["csv"]))
+    assert r.status_code == 302

@@ -27,6 +27,15 @@ from .webutil import forbid_unless, table_response
 
 CHANNEL = Channel.WEB
 BELOW_LIMIT = 500
+# The report is computed per request over the scoped people; above this many, the page asks for
+# a narrower region (the CLI `sdmkesos gaps` has no limit).
+PEOPLE_LIMIT = 50_000
+
+
+def _too_many(user: Any, filters: dict[str, Any]) -> bool:
+    qs = queries.people(user, region=filters.get("region", ""),
+                        category=filters.get("category", ""))
+    return qs.order_by()[: PEOPLE_LIMIT + 1].count() > PEOPLE_LIMIT
 
 
 def _tree() -> list[dict[str, Any]]:
@@ -245,9 +254,11 @@ def gap_report(request: HttpRequest) -> HttpResponse:
     filters: dict[str, Any] = {k: params[k] for k in ("region", "category", "competency")
                                if params.get(k)}
     stats: dict[str, int] = {}
-    summary = queries.gap_summary(user, by=params["by"], stats=stats, **filters)
+    too_many = _too_many(user, filters)
+    summary = [] if too_many else queries.gap_summary(user, by=params["by"], stats=stats,
+                                                      **filters)
     below: list[queries.GapRow] = []
-    if params.get("competency"):
+    if params.get("competency") and not too_many:
         for row in queries.gap_rows(user, only_below=True, **filters):
             below.append(row)
             if len(below) >= BELOW_LIMIT:
@@ -256,7 +267,8 @@ def gap_report(request: HttpRequest) -> HttpResponse:
     export = request.GET.copy()
     return render(request, "competency/gaps.html", {
         "form": form, "params": params, "summary": summary, "stats": stats, "below": below,
-        "below_limit": BELOW_LIMIT, "kesos": kesos, "export_query": export.urlencode(),
+        "below_limit": BELOW_LIMIT, "kesos": kesos, "too_many": too_many,
+        "people_limit": PEOPLE_LIMIT, "export_query": export.urlencode(),
         "region": Region.objects.filter(code=params.get("region", "")).first(),
     })
 
@@ -274,6 +286,10 @@ def gap_export(request: HttpRequest, fmt: str) -> HttpResponse:
     _form, params = _gap_filters(request)
     filters: dict[str, Any] = {k: params[k] for k in ("region", "category", "competency")
                                if params.get(k)}
+    if _too_many(user, filters):
+        messages.error(request, _("Terlalu banyak data untuk diekspor dari web; pilih wilayah "
+                                  "atau gunakan perintah `sdmkesos gaps -o`."))
+        return redirect("competency:gaps")
     orgs: dict[int | None, str] = dict(Organisation.objects.values_list("id", "name"))
     only_below = request.GET.get("semua") != "1"
     rows = ([r.person_id, r.person_name, r.region_code or "", orgs.get(r.organisation_id, ""),

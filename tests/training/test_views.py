@@ -197,3 +197,16 @@ def test_scholarship_and_placement_pages(client, users, make_person):
     client.force_login(users["kabbandung"])
     assert "Mahasiswa Praktik" not in client.get(reverse("training:placements")
                                                  ).content.decode()
+
+
+def test_worker_shortcuts(client, users):
+    client.force_login(users["pekerja"])
+    own = users["pekerja"].person
+    r = client.get(reverse("competency:me"))
+    assert r.status_code == 302 and r["Location"] == reverse("competency:person", args=[own.pk])
+    r = client.get(reverse("training:me"))
+    assert r.status_code == 302 and r["Location"] == reverse("training:person", args=[own.pk])
+    page = client.get(reverse("training:person", args=[own.pk])).content.decode()
+    assert "Kompetensi saya" in page
+    client.force_login(users["jatim"])
+    assert client.get(reverse("training:me")).status_code == 404

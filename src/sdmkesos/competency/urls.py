@@ -15,6 +15,7 @@ urlpatterns = [
     path("standar/<str:code>/ubah/", views.standard_form, name="standard_edit"),
     path("kesenjangan/", views.gap_report, name="gaps"),
     path("kesenjangan/ekspor.<str:fmt>", views.gap_export, name="gaps_export"),
+    path("saya/", views.my_profile, name="me"),
     path("pekerja/<int:pk>/", views.person_profile, name="person"),
     path("pekerja/<int:pk>/penilaian/", views.assessment_add, name="assessment_add"),
     path("pekerja/<int:pk>/penilaian/<int:assessment_pk>/batal/", views.assessment_void,

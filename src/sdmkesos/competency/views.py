@@ -186,6 +186,19 @@ def _visible_person(request: HttpRequest, pk: int) -> Person:
     return get_object_or_404(Person.objects.restrict(request.user, VIEW), pk=pk)
 
 
+def own_person(request: HttpRequest) -> Person:
+    """The signed-in worker's own record (404 when the account has none)."""
+    person = Person.objects.filter(user=request.user).first()
+    if person is None:
+        raise Http404
+    return person
+
+
+@login_required
+def my_profile(request: HttpRequest) -> HttpResponse:
+    return redirect("competency:person", pk=own_person(request).pk)
+
+
 @login_required
 def person_profile(request: HttpRequest, pk: int) -> HttpResponse:
     person = _visible_person(request, pk)

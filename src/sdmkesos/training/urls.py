@@ -29,5 +29,6 @@ urlpatterns = [
     path("beasiswa/<int:pk>/", views.scheme_detail, name="scheme"),
     path("beasiswa/penerima/<int:pk>/status/", views.scholar_status, name="scholar_status"),
     path("praktik/", views.placement_list, name="placements"),
+    path("saya/", views.my_history, name="me"),
     path("pekerja/<int:pk>/", views.person_history, name="person"),
 ]

@@ -533,6 +533,14 @@ def placement_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def my_history(request: HttpRequest) -> HttpResponse:
+    person = Person.objects.filter(user=request.user).first()
+    if person is None:
+        raise Http404
+    return redirect("training:person", pk=person.pk)
+
+
+@login_required
 def person_history(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(Person.objects.restrict(request.user, VIEW), pk=pk)
     user: Any = request.user

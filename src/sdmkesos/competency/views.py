@@ -188,7 +188,7 @@ def _visible_person(request: HttpRequest, pk: int) -> Person:
 
 def own_person(request: HttpRequest) -> Person:
     """The signed-in worker's own record (404 when the account has none)."""
-    person = Person.objects.filter(user=request.user).first()
+    person = Person.objects.filter(user_id=int(request.user.pk or 0)).first()
     if person is None:
         raise Http404
     return person

@@ -534,7 +534,7 @@ def placement_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def my_history(request: HttpRequest) -> HttpResponse:
-    person = Person.objects.filter(user=request.user).first()
+    person = Person.objects.filter(user_id=int(request.user.pk or 0)).first()
     if person is None:
         raise Http404
     return redirect("training:person", pk=person.pk)

@@ -167,3 +167,12 @@ def make_pair(make_person: Callable[..., Any]) -> Callable[..., Any]:
                                          right_pid=max(left.pk, right.pk))
 
     return make
+
+
+@pytest.fixture(scope="session")
+def competency_dictionary(django_db_setup: Any, django_db_blocker: Any) -> None:
+    """The competency dictionary (competency.reference), loaded once per test database."""
+    from sdmkesos.competency.reference import load_competency_dictionary
+
+    with django_db_blocker.unblock():
+        load_competency_dictionary()

@@ -133,6 +133,7 @@ def test_retirement_page_lists_by_organisation(client, users, make_person, jf_po
     client.force_login(users["kabmalang"])
     html = client.get(reverse("careers:retirement"), {"years": "1"}).content.decode()
     assert "Segera Pensiun" in html and "Jabar Pensiun" not in html
+    assert "35.07 " in html.split("retirement-regions")[1][:400]
     rows = as_user(users["kabmalang"]).get("/careers/retirements", {"years": 1}).json()
     assert [r["name"] for r in rows] == ["Segera Pensiun"]
     assert rows[0]["retirement_age"] == 58

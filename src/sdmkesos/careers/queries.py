@@ -228,3 +228,18 @@ def group_by_organisation(retirees: Iterable[Retiree]) -> list[tuple[Any, list[R
     for r in retirees:
         groups.setdefault(r.person.organisation, []).append(r)
     return sorted(groups.items(), key=lambda kv: (-len(kv[1]), str(kv[0] or "")))
+
+
+def group_by_region(retirees: Iterable[Retiree]) -> list[tuple[str, str, int]]:
+    """(kab/kota code, name, count) of the managing regions (the province when the person is
+    managed at province level), most retirements first."""
+    from sdmkesos.core.models import Region
+
+    counts: dict[str, int] = {}
+    for r in retirees:
+        code = r.person.region_kab or r.person.region_prov or ""
+        counts[code] = counts.get(code, 0) + 1
+    names = dict(Region.objects.filter(code__in=[c for c in counts if c])
+                 .values_list("code", "name"))
+    return sorted(((c, names.get(c, ""), n) for c, n in counts.items()),
+                  key=lambda t: (-t[2], t[0]))

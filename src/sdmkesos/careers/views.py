@@ -235,6 +235,7 @@ def retirement(request: HttpRequest) -> HttpResponse:
     return render(request, "careers/retirement.html", {
         "form": form, "years": years, "retirees": retirees,
         "groups": queries.group_by_organisation(retirees),
+        "regions": queries.group_by_region(retirees),
         "per_year": list(zip(range(1, years + 1),
                              queries.retirement_counts_by_year(retirees, today, years),
                              strict=True)),

@@ -52,6 +52,8 @@ def test_person_career_page_and_api_matrix(client, users, make_person, jf_positi
     assert "49,375" in html  # Indonesian decimal comma
     # The rating behind the credit points: HR and the person themself; not viewers/BBPPKS.
     assert ("Butuh Perbaikan" in html) is (role in HR or role == "pekerja")
+    # reasons with Indonesian numbers (50.000 would read as fifty thousand)
+    assert ("belum mencapai 50 (kurang 0,625)" in html) is (role in HR or role == "pekerja")
     api = as_user(user)
     body = api.get(f"/careers/persons/{inside.pk}").json()
     assert Decimal(body["rank_ak"]) == Decimal("49.375")

@@ -49,7 +49,8 @@ class WisnForm(DomainErrorsMixin, forms.Form):
     sick_leave = forms.FloatField(label=_("Sakit (hari)"), initial=5)
     other_leave = forms.FloatField(label=_("Ketidakhadiran lain (hari)"), initial=5)
     hours_per_day = forms.FloatField(label=_("Jam kerja per hari"), initial=7.5)
-    days_per_week = forms.FloatField(label=_("Hari kerja per minggu"), initial=5)
+    days_per_week = forms.FloatField(label=_("Hari kerja per minggu"), initial=5,
+                                     required=False, help_text=_("Kosong: 5."))
     current_staff = forms.FloatField(
         label=_("Staf saat ini"), required=False,
         help_text=_("Kosongkan untuk menghitung dari registri (kategori di unit ini)."))
@@ -78,6 +79,8 @@ class WisnForm(DomainErrorsMixin, forms.Form):
         document: dict[str, Any] = {k: data.get(k) for k in (
             "working_days", "public_holidays", "annual_leave", "sick_leave", "other_leave",
             "hours_per_day", "days_per_week")}
+        if document["days_per_week"] is None:
+            document["days_per_week"] = 5
         document["current_staff"] = data.get("current_staff") or 0
         try:
             document["service_activities"] = [
@@ -118,6 +121,7 @@ def wisn_initial(data: dict[str, Any]) -> dict[str, Any]:
     initial = {k: data.get(k) for k in ("working_days", "public_holidays", "annual_leave",
                                         "sick_leave", "other_leave", "hours_per_day",
                                         "days_per_week", "current_staff")}
+    initial["days_per_week"] = data.get("days_per_week", 5)
     initial["service_activities"] = "\n".join(
         f"{a['name']} | {a['annual_volume']} | {a['minutes_per_unit']}"
         for a in data.get("service_activities") or [])

@@ -140,3 +140,16 @@ def test_workers_cannot_open_someone_elses_skp(team):
     own = actions.do_create_skp(actor=team["staff"].user, channel="web", person=team["staff"],
                                 year=2026, supervisor=team["boss"])
     assert Skp.objects.filter(pk=own.pk).exists()
+
+
+def test_follow_up_for_a_competency_gap(team):
+    follow = actions.do_propose_follow_up(
+        actor=team["kabmalang"], channel="api", person=team["staff"], reason="competency_gap",
+        proposal="Kesenjangan M.03 Komunikasi: level 2 dari 3", training="Pelatihan komunikasi")
+    assert follow.person == team["staff"]
+    with pytest.raises(DomainError):
+        actions.do_propose_follow_up(actor=team["viewer"], channel="api", person=team["staff"],
+                                     reason="competency_gap", proposal="x")
+    with pytest.raises(ValidationFailed):
+        actions.do_propose_follow_up(actor=team["kabmalang"], channel="api",
+                                     person=team["staff"], reason="", proposal="")

@@ -224,3 +224,22 @@ def test_skp_api_flow(skp_team):
     assert staff_api.post("/careers/skp", {"person_id": t["boss"].pk, "year": 2026}
                           ).status_code == 404
     assert Skp.objects.count() == 2
+
+
+def test_skp_create_page_offers_colleagues_in_scope(client, users, make_person, jf):
+    staff = make_person("35.07", name="Pegawai Baru", civil_servant=True)
+    boss = make_person("35.07", name="Kepala Seksi", civil_servant=True)
+    client.force_login(users["kabmalang"])
+    page = client.get(reverse("careers:skp_create", args=[staff.pk])).content.decode()
+    assert "Kepala Seksi" in page
+    response = client.post(reverse("careers:skp_create", args=[staff.pk]),
+                           {"year": "2025", "supervisor": str(boss.pk)})
+    assert response.status_code == 302
+    assert Skp.objects.get(person=staff).supervisor == boss
+    bad = client.post(reverse("careers:skp_create", args=[staff.pk]),
+                      {"year": "2026", "supervisor_id": "999999"})
+    assert bad.status_code == 200 and "Data tidak ditemukan" in bad.content.decode()
+    client.force_login(users["viewer"])
+    assert client.post(reverse("careers:skp_create", args=[staff.pk]),
+                       {"year": "2027"}).status_code == 403
+    assert not Skp.objects.filter(year=2027).exists()

@@ -292,3 +292,23 @@ def test_planning_api_norms_scenarios_heads(users, make_person):
         == [_org().name]
     ranked = api.get("/planning/placement", {"category": "pekerja_sosial"}).json()
     assert all(c["parts"]["category"] == 15 for c in ranked)
+
+
+def test_saved_wisn_matches_the_command(users, tmp_path, capsys):
+    """The web/API result is the command's output for the same document."""
+    import json
+
+    from django.core.management import call_command
+
+    data = {**BASE, "support_activities": [{"name": "Rapat", "hours_per_week": 2},
+                                           {"name": "Laporan", "minutes_per_day": 30}],
+            "additional_activities": [{"name": "Supervisi", "hours_per_year": 100,
+                                       "staff": 2}], "current_staff": 3}
+    path = tmp_path / "in.json"
+    path.write_text(json.dumps(data))
+    call_command("wisn", str(path))
+    printed = json.loads(capsys.readouterr().out)
+    row = actions.do_save_wisn(actor=users["kabmalang"], channel="api", organisation=_org(),
+                               category=_cat(), year=2025, data=data)
+    api = as_user(users["kabmalang"]).get(f"/planning/wisn/{row.pk}").json()
+    assert api["result"] == printed

@@ -559,3 +559,26 @@ def do_acknowledge(*, actor: Any, channel: str, skp: Skp) -> Skp:
 
 def can_view_person_careers(user: Any, person: Person) -> bool:
     return Person.objects.restrict(user, VIEW).filter(pk=person.pk).exists()
+
+
+def do_propose_follow_up(*, actor: Any, channel: str, person: Person, reason: str,
+                         proposal: str, training: str = "", skp: Skp | None = None
+                         ) -> FollowUp:
+    """Propose a development follow-up, e.g. for a competency gap found by the competency app
+    (``reason="competency_gap"``) or by HR; ``training`` names the proposed programme."""
+    with transaction.atomic():
+        current = _person_for_change(actor, person)
+        errors = []
+        if not reason.strip():
+            errors.append(DomainError("required", field="reason"))
+        if not proposal.strip():
+            errors.append(DomainError("required", field="proposal"))
+        if errors:
+            raise ValidationFailed(errors)
+        follow = FollowUp.objects.create(person=current, skp=skp, reason=reason.strip()[:60],
+                                         proposal=proposal.strip(), training=training.strip())
+        audit.record(actor=actor, channel=channel, action="skp.follow_up.propose", obj=current,
+                     changes={"reason": [None, follow.reason],
+                              "training": [None, follow.training]},
+                     region_code=current.region_id)
+    return follow

@@ -102,12 +102,19 @@ class CreditForm(DomainErrorsMixin, forms.Form):
 class SkpCreateForm(DomainErrorsMixin, forms.Form):
     year = forms.IntegerField(label=_("Tahun"), min_value=1900, max_value=2200,
                               initial=lambda: dt.date.today().year)
-    supervisor = forms.IntegerField(label=_("ID pegawai atasan (pejabat penilai)"),
-                                    required=False)
-    second_supervisor = forms.IntegerField(label=_("ID atasan pejabat penilai"), required=False)
+    supervisor = forms.TypedChoiceField(label=_("Pejabat penilai (atasan)"), required=False,
+                                        coerce=int, empty_value=None)
+    supervisor_id = forms.IntegerField(label=_("atau ID pegawai atasan"), required=False,
+                                       help_text=_("Bila atasan bekerja di unit lain."))
+    second_supervisor = forms.TypedChoiceField(label=_("Atasan pejabat penilai"),
+                                               required=False, coerce=int, empty_value=None)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, colleagues: list[tuple[int, str]] | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        choices = [("", "---------"), *(colleagues or [])]
+        self.fields["supervisor"].choices = choices  # type: ignore[attr-defined]
+        self.fields["second_supervisor"].choices = choices  # type: ignore[attr-defined]
         bootstrap(self)
 
 

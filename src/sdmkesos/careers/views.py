@@ -264,16 +264,19 @@ def skp_list(request: HttpRequest) -> HttpResponse:
 def skp_create(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
     person = _person(user, pk)
-    form = SkpCreateForm(request.POST or None)
+    form = SkpCreateForm(request.POST or None, colleagues=_colleagues(user, person))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            sup = _person_ref(user, data.get("supervisor"), "supervisor")
+            sup = _person_ref(user, data.get("supervisor_id") or data.get("supervisor"),
+                              "supervisor_id" if data.get("supervisor_id") else "supervisor")
             second = _person_ref(user, data.get("second_supervisor"), "second_supervisor")
             skp = actions.do_create_skp(actor=user, channel=WEB, person=person,
                                         year=data["year"], supervisor=sup,
                                         second_supervisor=second)
         except DomainError as err:
+            if err.code in ("forbidden", "out_of_scope"):
+                raise PermissionDenied(err.message) from err
             form.apply_domain_error(err)
         else:
             messages.success(request, _("SKP dibuat."))
@@ -281,6 +284,17 @@ def skp_create(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "careers/form.html", {
         "form": form, "title": _("SKP baru: %(name)s") % {"name": person.name},
         "back_person": person})
+
+
+def _colleagues(user: Any, person: Person) -> list[tuple[int, str]]:
+    """People of the person's organisation and its parent (where supervisors usually sit), as
+    far as the user may see them (a worker sees only themself: they type the supervisor's id)."""
+    org = person.organisation
+    if org is None:
+        return []
+    orgs = [org.pk] + ([org.parent_id] if org.parent_id else [])
+    return [(p.pk, f"{p.name} · {p.position or '-'}") for p in Person.objects.restrict(
+        user, VIEW).filter(organisation_id__in=orgs).exclude(pk=person.pk).order_by("name")[:300]]
 
 
 def _person_ref(user: Any, pk: int | None, field: str) -> Person | None:

@@ -215,3 +215,20 @@ def test_retirement_default_for_pns_without_record(jf, make_person):
     found = queries.retirements(Person.objects.all(), years=1, today=dt.date(2026, 1, 1))
     assert [r.person.pk for r in found] == [pns.pk]
     assert found[0].date == dt.date(2027, 1, 1) and found[0].basis == "administrative:assumed"
+
+
+def test_eligibility_list_reads_in_batches(jf, make_person, jf_position,
+                                           django_assert_max_num_queries):
+    for i in range(6):
+        person = make_person("35.07", civil_servant=True)
+        pos = jf_position(person, opening_ak=Decimal(10 * i))
+        CreditEntry.objects.create(person=person, position=pos, year=2024, rating="baik",
+                                   credit_points=Decimal("12.5"))
+    current_rules()  # warm nothing: the list reads the rules itself
+    with django_assert_max_num_queries(10):
+        rows = queries.eligibility_list(Person.objects.all())
+    assert len(rows) == 6
+    assert sorted(r.rank_ak for r in rows) == [Decimal("12.5") + 10 * i for i in range(6)]
+    eligible = [r for r in rows if r.eligibility and r.eligibility.next_rank.eligible]
+    assert sorted(r.rank_ak for r in eligible) == [Decimal("52.5"), Decimal("62.5")]
+    assert rows[:2] == eligible  # eligible first

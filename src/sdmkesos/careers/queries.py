@@ -58,14 +58,29 @@ def _level_run(positions: list[CareerPosition], current: CareerPosition) -> list
     return list(reversed(run))
 
 
-def latest_rating(person: Person, credits: Iterable[CreditEntry] = ()) -> str | None:
-    """The latest final SKP rating (evaluated), else the latest credit entry's rating."""
-    skp = (Skp.objects.filter(person=person, status__in=[SkpStatus.EVALUATED,
-                                                          SkpStatus.ACKNOWLEDGED])
-           .exclude(final_rating="").order_by("-year").first())
+EVALUATED = (SkpStatus.EVALUATED, SkpStatus.ACKNOWLEDGED)
+
+
+def latest_skps(person_ids: Iterable[int]) -> dict[int, tuple[int, str]]:
+    """person id -> (year, final rating) of the latest evaluated SKP."""
+    out: dict[int, tuple[int, str]] = {}
+    for pid, year, rating in (Skp.objects.filter(person_id__in=list(person_ids),
+                                                 status__in=EVALUATED)
+                              .exclude(final_rating="").order_by("person_id", "-year")
+                              .values_list("person_id", "year", "final_rating")):
+        out.setdefault(pid, (year, rating))
+    return out
+
+
+def latest_rating(person: Person, credits: Iterable[CreditEntry] = (),
+                  skp: tuple[int, str] | bool | None = False) -> str | None:
+    """The latest final SKP rating (evaluated), else the latest credit entry's rating.
+    ``skp``: the (year, rating) already looked up (None: no SKP), or False to look it up."""
+    if skp is False:
+        skp = latest_skps([person.pk]).get(person.pk)
     entries = sorted(credits, key=lambda e: (e.year, e.pk))
-    if skp is not None and (not entries or skp.year >= entries[-1].year):
-        return skp.final_rating
+    if isinstance(skp, tuple) and (not entries or skp[0] >= entries[-1].year):
+        return skp[1]
     return entries[-1].rating if entries else None
 
 
@@ -89,14 +104,25 @@ def retirement_for(person: Person, current: CareerPosition | None,
     return age, R.retirement_date(person.birth_date, age), basis
 
 
-def career_summary(person: Person, *, rules: R.CareerRules | None = None) -> CareerSummary:
+def career_summary(person: Person, *, rules: R.CareerRules | None = None,
+                   positions: list[CareerPosition] | None = None,
+                   entries: list[CreditEntry] | None = None,
+                   skp: tuple[int, str] | bool | None = False) -> CareerSummary:
+    """A person's career; ``positions``/``entries``/``skp`` may be passed already loaded (see
+    :func:`eligibility_list`)."""
     rs = rules or current_rules()
-    positions = list(CareerPosition.objects.filter(person=person)
-                     .select_related("jf", "level", "rank").order_by("tmt", "id"))
+    if positions is None:
+        positions = list(CareerPosition.objects.filter(person=person)
+                         .select_related("jf", "level", "rank").order_by("tmt", "id"))
     current_list = [p for p in positions if p.end_date is None]
     current = current_list[-1] if current_list else None
-    entries = list(CreditEntry.objects.filter(person=person).select_related("position")
-                   .order_by("year", "id"))
+    if entries is None:
+        entries = list(CreditEntry.objects.filter(person=person).select_related("position")
+                       .order_by("year", "id"))
+    by_pk = {p.pk: p for p in positions}
+    for entry in entries:  # share the position objects (no query per entry)
+        if entry.position_id in by_pk:
+            entry.position = by_pk[entry.position_id]
     # Running totals: per rank (opening of the spell + its entries) and per level run.
     rows: list[CreditRow] = []
     by_position: dict[int, Decimal] = {}
@@ -116,7 +142,7 @@ def career_summary(person: Person, *, rules: R.CareerRules | None = None) -> Car
         rows.append(CreditRow(entry, by_position[pos.pk], level_totals[run_start.pk]))
     rank_ak = level_ak = Decimal(0)
     eligibility = None
-    rating = latest_rating(person, entries)
+    rating = latest_rating(person, entries, skp)
     notes: list[str] = []
     if current is not None and current.kind == PositionKind.FUNCTIONAL and current.level:
         rank_ak = by_position.get(current.pk, Decimal(current.opening_ak))
@@ -150,8 +176,20 @@ def eligibility_list(persons: QuerySet[Person], *, only_eligible: bool = False,
     """Career summaries of JF holders among ``persons`` (already restricted), eligible first."""
     rs = current_rules()
     out = []
-    for pos in current_functional(persons).order_by("person__name", "person_id")[:limit]:
-        summary = career_summary(pos.person, rules=rs)
+    holders = list(current_functional(persons).order_by("person__name", "person_id")[:limit])
+    ids = [pos.person_id for pos in holders]
+    positions: dict[int, list[CareerPosition]] = {}
+    for p in CareerPosition.objects.filter(person_id__in=ids).select_related(
+            "jf", "level", "rank").order_by("tmt", "id"):
+        positions.setdefault(p.person_id, []).append(p)
+    entries: dict[int, list[CreditEntry]] = {}
+    for e in CreditEntry.objects.filter(person_id__in=ids).order_by("year", "id"):
+        entries.setdefault(e.person_id, []).append(e)
+    skps = latest_skps(ids)
+    for pos in holders:
+        summary = career_summary(pos.person, rules=rs, positions=positions.get(pos.person_id, []),
+                                 entries=entries.get(pos.person_id, []),
+                                 skp=skps.get(pos.person_id))
         el = summary.eligibility
         if el is None:
             continue

@@ -312,3 +312,18 @@ def test_saved_wisn_matches_the_command(users, tmp_path, capsys):
                                category=_cat(), year=2025, data=data)
     api = as_user(users["kabmalang"]).get(f"/planning/wisn/{row.pk}").json()
     assert api["result"] == printed
+
+
+def test_delete_is_scoped_and_audited(client, users):
+    row, scenario = _seed("DINSOS-35.07")
+    client.force_login(users["viewer"])
+    assert client.post(reverse("planning:delete", args=["wisn", row.pk])).status_code == 403
+    client.force_login(users["jabar"])
+    assert client.post(reverse("planning:delete", args=["wisn", row.pk])).status_code == 404
+    client.force_login(users["kabmalang"])
+    assert client.post(reverse("planning:delete", args=["skenario", scenario.pk])
+                       ).status_code == 302
+    assert client.post(reverse("planning:delete", args=["wisn", row.pk])).status_code == 302
+    assert not WisnInputSet.objects.exists() and not Scenario.objects.exists()
+    assert AuditEvent.objects.filter(action__in=["planning.wisninputset.delete",
+                                                 "planning.scenario.delete"]).count() == 2

@@ -50,7 +50,7 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "planning/index.html", {
         "wisn": results, "norms": [(n, queries.norm_need(n)) for n in norms],
         "scenarios": Scenario.objects.restrict(user, VIEW).select_related("region", "category"),
-        "can_add": can(user, ADD)})
+        "can_add": can(user, ADD), "can_delete": can(user, DELETE)})
 
 
 @login_required

@@ -182,6 +182,14 @@ def test_skp_web_flow_and_rating_visibility(client, skp_team):
     skp.refresh_from_db()
     assert skp.status == "acknowledged"
     assert AuditEvent.objects.filter(action__startswith="skp.").count() >= 5
+    # The rating is not in the person's history, which every viewing role reads.
+    client.force_login(t["viewer"])
+    person_page = client.get(reverse("people:detail", args=[t["staff"].pk])).content.decode()
+    assert "butuh_perbaikan" not in person_page and "final_rating" not in person_page
+    history = as_user(t["viewer"]).get(f"/persons/{t['staff'].pk}/history").content.decode()
+    assert "butuh_perbaikan" not in history and "skp." not in history
+    assert AuditEvent.objects.filter(object_type="careers.skp", object_id=str(skp.pk),
+                                     action="skp.evaluate").exists()
 
     for who, visible in (("staff", True), ("boss", True), ("kabmalang", True), ("jatim", True),
                          ("nasional", True), ("viewer", False), ("bbppks", False),

@@ -1,8 +1,11 @@
 """Every change to careers data goes through these functions: atomic, scope-checked, audited.
 
-Changes to a person's positions, credit points and SKP are recorded against the person (object
-type ``people.person``), so the person's page shows one history; corrections of the JF rules are
-recorded against the rule row.
+Changes to a person's positions are recorded against the person (object type
+``people.person``), so the person's page shows them. Credit points, SKP and follow-ups carry
+ratings, which only the person, the supervisors and HR may see, so their events are recorded
+against their own objects (``careers.creditentry``, ``careers.skp``, ``careers.followup``), never
+in the person's history that every viewing role reads. Corrections of the JF rules are recorded
+against the rule row.
 """
 
 from __future__ import annotations
@@ -293,7 +296,7 @@ def do_add_credit(*, actor: Any, channel: str, position: CareerPosition, year: i
         entry = CreditEntry.objects.create(person=person, position=position, year=year,
                                            months=months, rating=rating_code,
                                            credit_points=ak, skp=skp, note=note)
-        audit.record(actor=actor, channel=channel, action="career.credit.add", obj=person,
+        audit.record(actor=actor, channel=channel, action="career.credit.add", obj=entry,
                      changes={"credit_points": [None, str(ak)], "year": [None, year],
                               "rating": [None, rating_code], "months": [None, months]},
                      note=f"position {position.pk}", region_code=person.region_id)
@@ -303,7 +306,7 @@ def do_add_credit(*, actor: Any, channel: str, position: CareerPosition, year: i
 def do_delete_credit(*, actor: Any, channel: str, entry: CreditEntry) -> None:
     with transaction.atomic():
         person = _person_for_change(actor, entry.person)
-        audit.record(actor=actor, channel=channel, action="career.credit.delete", obj=person,
+        audit.record(actor=actor, channel=channel, action="career.credit.delete", obj=entry,
                      changes={"credit_points": [str(entry.credit_points), None],
                               "year": [entry.year, None]}, region_code=person.region_id)
         entry.delete()
@@ -374,7 +377,7 @@ def do_create_skp(*, actor: Any, channel: str, person: Person, year: int,
                 "SKP tahun {year} untuk pegawai ini sudah ada.").format(year=year))
         skp = Skp.objects.create(person=person, year=year, supervisor=supervisor,
                                  second_supervisor=second_supervisor)
-        audit.record(actor=actor, channel=channel, action="skp.create", obj=person,
+        audit.record(actor=actor, channel=channel, action="skp.create", obj=skp,
                      changes={"year": [None, year],
                               "supervisor": [None, supervisor.pk if supervisor else None]},
                      note=f"skp {skp.pk}", region_code=person.region_id)
@@ -409,7 +412,7 @@ def do_add_result(*, actor: Any, channel: str, skp: Skp, text: str,
         result = SkpResult.objects.create(skp=current, text=text.strip(), parent=parent)
         for ind, target in indicators:
             SkpIndicator.objects.create(result=result, text=ind.strip(), target=target.strip())
-        audit.record(actor=actor, channel=channel, action="skp.result.add", obj=current.person,
+        audit.record(actor=actor, channel=channel, action="skp.result.add", obj=current,
                      changes={"result": [None, result.text],
                               "indicators": [None, [f"{i}: {t}" for i, t in indicators]]},
                      note=f"skp {current.pk}", region_code=current.person.region_id)
@@ -436,7 +439,7 @@ def do_add_realisation(*, actor: Any, channel: str, indicator: SkpIndicator, per
                                             realisation=realisation.strip(),
                                             evidence=evidence.strip(), recorded_by=actor)
         audit.record(actor=actor, channel=channel, action="skp.realisation.add",
-                     obj=current.person,
+                     obj=current,
                      changes={"realisation": [None, row.realisation],
                               "evidence": [None, row.evidence], "period": [None, period]},
                      note=f"skp {current.pk}", region_code=current.person.region_id)
@@ -494,7 +497,7 @@ def do_evaluate(*, actor: Any, channel: str, skp: Skp, results_rating: str,
         current.evaluated_by = actor
         current.save()
         person = current.person
-        audit.record(actor=actor, channel=channel, action="skp.evaluate", obj=person,
+        audit.record(actor=actor, channel=channel, action="skp.evaluate", obj=current,
                      changes={"results_rating": [None, results_rating],
                               "behaviour_rating": [None, behaviour_rating],
                               "final_rating": [None, final.code]},
@@ -508,7 +511,7 @@ def do_evaluate(*, actor: Any, channel: str, skp: Skp, results_rating: str,
                                rating=final.label_id, minimum=minimum.label_id),
                 training=FOLLOW_UP_TRAINING.get(final.code, ""))
             audit.record(actor=actor, channel=channel, action="skp.follow_up.propose",
-                         obj=person, changes={"reason": [None, follow.reason]},
+                         obj=follow, changes={"reason": [None, follow.reason]},
                          note=f"skp {current.pk}", region_code=person.region_id)
         _credit_from_skp(actor, channel, current, final.code)
     skp.refresh_from_db()
@@ -550,7 +553,7 @@ def do_acknowledge(*, actor: Any, channel: str, skp: Skp) -> Skp:
         current.status = SkpStatus.ACKNOWLEDGED
         current.acknowledged_at = timezone.now()
         current.save(update_fields=["status", "acknowledged_at"])
-        audit.record(actor=actor, channel=channel, action="skp.acknowledge", obj=current.person,
+        audit.record(actor=actor, channel=channel, action="skp.acknowledge", obj=current,
                      changes={"status": [SkpStatus.EVALUATED, SkpStatus.ACKNOWLEDGED]},
                      note=f"skp {current.pk}", region_code=current.person.region_id)
     skp.refresh_from_db()
@@ -577,7 +580,7 @@ def do_propose_follow_up(*, actor: Any, channel: str, person: Person, reason: st
             raise ValidationFailed(errors)
         follow = FollowUp.objects.create(person=current, skp=skp, reason=reason.strip()[:60],
                                          proposal=proposal.strip(), training=training.strip())
-        audit.record(actor=actor, channel=channel, action="skp.follow_up.propose", obj=current,
+        audit.record(actor=actor, channel=channel, action="skp.follow_up.propose", obj=follow,
                      changes={"reason": [None, follow.reason],
                               "training": [None, follow.training]},
                      region_code=current.region_id)

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from sdmkesos.core import audit
 from sdmkesos.core.choices import Channel
 from sdmkesos.core.errors import DomainError
 from sdmkesos.core.models import Organisation
@@ -342,6 +343,7 @@ def _skp_page(request: HttpRequest, skp: Skp, forms: dict[str, Any], status: int
         "can_evaluate": "supervisor" in roles or user.is_superuser,
         "can_acknowledge": "self" in roles and skp.status == SkpStatus.EVALUATED,
         "rating_labels": rating_labels(),
+        "history": audit.history(skp)[:100],
     }, status=status)
 
 

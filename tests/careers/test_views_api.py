@@ -136,6 +136,19 @@ def test_retirement_page_lists_by_organisation(client, users, make_person, jf_po
     html = client.get(reverse("careers:retirement"), {"years": "1"}).content.decode()
     assert "Segera Pensiun" in html and "Jabar Pensiun" not in html
     assert "35.07 " in html.split("retirement-regions")[1][:400]
+    from sdmkesos.core.models import Organisation
+
+    other = Organisation.objects.filter(region__code__startswith="35.07", is_national=False
+                                        ).exclude(code="DINSOS-35.07").first()
+    if other is not None:  # a unit in Kab. Malang that is not the Dinas Sosial: nobody there
+        html = client.get(reverse("careers:retirement"),
+                          {"years": "1", "organisation": other.pk}).content.decode()
+        assert "Segera Pensiun" not in html
+    dinsos = Organisation.objects.get(code="DINSOS-35.07")
+    html = client.get(reverse("careers:retirement"),
+                      {"years": "1", "organisation": dinsos.pk, "region": "35.07"}
+                      ).content.decode()
+    assert "Segera Pensiun" in html
     rows = as_user(users["kabmalang"]).get("/careers/retirements", {"years": 1}).json()
     assert [r["name"] for r in rows] == ["Segera Pensiun"]
     assert rows[0]["retirement_age"] == 58

@@ -8,7 +8,15 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from sdmkesos.people.forms import DateInput, DomainErrorsMixin
+from sdmkesos.core.models import Organisation
+from sdmkesos.people.forms import (
+    DateInput,
+    DomainErrorsMixin,
+    FastChoiceField,
+    OrganisationChoiceField,
+    region_filter_choices,
+    scoped_organisations,
+)
 
 from .models import BerAkhlak, Expectation, JfLevel, JfPosition, JfRank, PositionKind
 
@@ -178,9 +186,14 @@ class EvaluationForm(DomainErrorsMixin, forms.Form):
 class RetirementFilterForm(forms.Form):
     years = forms.TypedChoiceField(label=_("Dalam"), coerce=int, initial=1,
                                    choices=[(i, _("%(n)d tahun") % {"n": i}) for i in range(1, 6)])
-    region = forms.CharField(label=_("Wilayah (kode)"), required=False, max_length=13)
-    organisation = forms.IntegerField(label=_("Unit kerja (id)"), required=False)
+    region = FastChoiceField(label=_("Wilayah"), required=False)
+    organisation = OrganisationChoiceField(label=_("Unit kerja"), required=False,
+                                           queryset=Organisation.objects.none())
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        selected = str(self.data.get("region", "")) if self.is_bound else ""
+        self.fields["region"].choices = region_filter_choices(  # type: ignore[attr-defined]
+            user, selected)
+        self.fields["organisation"].queryset = scoped_organisations(user)  # type: ignore
         bootstrap(self)

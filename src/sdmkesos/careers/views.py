@@ -18,7 +18,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from sdmkesos.core import audit
 from sdmkesos.core.choices import Channel
 from sdmkesos.core.errors import DomainError
-from sdmkesos.core.models import Organisation
 from sdmkesos.core.scoping import CHANGE, VIEW, can, region_q
 from sdmkesos.people.models import Person
 
@@ -116,6 +115,8 @@ def person_career(request: HttpRequest, pk: int) -> HttpResponse:
     sees_ratings = bool(skps) or actions.is_hr(user) or person.user_id == user.pk
     return render(request, "careers/person.html", {
         "person": person, "s": summary, "can_change": can_change, "skps": skps,
+        "can_open_skp": can_change or (person.user_id is not None
+                                       and person.user_id == user.pk),
         "sees_ratings": sees_ratings, "rating_labels": rating_labels(),
         "follow_ups": FollowUp.objects.filter(person=person) if sees_ratings else [],
         "position_form": PositionForm() if can_change else None,
@@ -206,10 +207,9 @@ def _filtered_persons(user: Any, form: RetirementFilterForm) -> Any:
         region = (form.cleaned_data.get("region") or "").strip()
         if region:
             qs = qs.filter(region_q(Person.scope, (region,)))
-        org = form.cleaned_data.get("organisation")
-        if org:
-            node = Organisation.objects.filter(pk=org).first()
-            qs = qs.filter(organisation__path__startswith=node.path) if node else qs.none()
+        node = form.cleaned_data.get("organisation")
+        if node is not None:
+            qs = qs.filter(organisation__path__startswith=node.path)
     return qs
 
 
@@ -219,7 +219,7 @@ def eligibility(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     if not actions.is_hr(user):
         raise PermissionDenied(_("Daftar ini hanya untuk pengelola SDM."))
-    form = RetirementFilterForm(request.GET or None)
+    form = RetirementFilterForm(request.GET or None, user=user)
     only = request.GET.get("eligible") == "1"
     rows = queries.eligibility_list(_filtered_persons(user, form), only_eligible=only)
     return render(request, "careers/eligibility.html", {
@@ -229,7 +229,7 @@ def eligibility(request: HttpRequest) -> HttpResponse:
 @login_required
 def retirement(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    form = RetirementFilterForm(request.GET or {"years": "1"})
+    form = RetirementFilterForm(request.GET or {"years": "1"}, user=user)
     years = form.cleaned_data["years"] if form.is_valid() else 1
     today = dt.date.today()
     retirees = queries.retirements(_filtered_persons(user, form), years=years, today=today)

@@ -1,7 +1,19 @@
 """Web pages of the planning app, mounted under /perencanaan/."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "planning"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("wisn/baru/", views.wisn_edit, name="wisn_add"),
+    path("wisn/<int:pk>/", views.wisn_edit, name="wisn"),
+    path("norma/baru/", views.norm_add, name="norm_add"),
+    path("skenario/baru/", views.scenario_add, name="scenario_add"),
+    path("proyeksi/", views.projection, name="projection"),
+    path("penempatan/", views.placement, name="placement"),
+    path("kepala-unit/", views.heads, name="heads"),
+    path("<str:kind>/<int:pk>/hapus/", views.delete, name="delete"),
+]

@@ -72,29 +72,13 @@ def _is_numbering_row(cells: list[Any]) -> bool:
 def extract(raw_rows: list[list[Any]], columns: tuple[Column, ...],
             overrides: dict[str, str] | None = None,
             ) -> tuple[Mapping | None, list[tuple[int, dict[str, Any]]], list[RowError]]:
+    """A whole sheet already in memory → (mapping, data rows, header errors); for callers that
+    read small sheets themselves (attendance lists, linkage of a sheet)."""
     mapping = detect_mapping(raw_rows, columns, overrides)
-    errors: list[RowError] = []
+    errors = _header_errors(mapping, columns)
     if mapping is None:
-        lang = (get_language() or "id")[:2]
-        message = ("Baris judul kolom tidak ditemukan (misalnya NIK, Nama). Gunakan templat atau "
-                   "petakan kolom dengan --map." if lang != "en" else
-                   "No header row found (e.g. NIK, Nama). Use the template or map the columns "
-                   "with --map.")
-        return None, [], [RowError(0, "", "", "header_not_found", message)]
-    missing = [c for c in columns if c.required and c.key not in mapping.columns.values()]
-    for col in missing:
-        errors.append(RowError(mapping.header_row, col.label, "", "column_missing",
-                               f"Kolom wajib '{col.label}' tidak ada"))
-    rows: list[tuple[int, dict[str, Any]]] = []
-    for index in range(mapping.header_row, len(raw_rows)):
-        cells = raw_rows[index]
-        if all(is_blank(c) for c in cells) or _is_total_row(cells) or _is_numbering_row(cells):
-            continue
-        values = {key: cells[i] for i, key in mapping.columns.items() if i < len(cells)}
-        if all(is_blank(v) for v in values.values()):
-            continue
-        rows.append((index + 1, values))
-    return mapping, rows, errors
+        return None, [], errors
+    return mapping, list(iter_data_rows(iter(raw_rows), mapping)), errors
 
 
 def iter_data_rows(rows: Iterator[list[Any]], mapping: Mapping, first_index: int = 0,

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-import importlib
 import time
 from typing import Any
 
 from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand
 
+from sdmkesos.core.hooks import available
 from sdmkesos.core.reference import setup_reference_data
 
 # Reference data of the domain apps, loaded after the core's: (module, function, label).
@@ -18,17 +18,7 @@ APP_STEPS = [
 
 
 def app_steps() -> list[tuple[str, Any]]:
-    found = []
-    for module_name, function, label in APP_STEPS:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as err:
-            if err.name != module_name:
-                raise
-            continue
-        if hasattr(module, function):
-            found.append((label, getattr(module, function)))
-    return found
+    return available(APP_STEPS)
 
 
 class Command(BaseCommand):

@@ -11,7 +11,6 @@ their password is reset to ``sdmkesos-demo``.
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 from django.core.management import call_command
@@ -19,6 +18,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
 from django.db.models import ProtectedError, RestrictedError
 
+from sdmkesos.core.hooks import available
 from sdmkesos.core.management.commands.serve import (
     DEFAULT_ADDR,
     collect_static,
@@ -38,17 +38,7 @@ DEMO_STEPS = [
 
 
 def demo_steps() -> list[tuple[str, Any]]:
-    found = []
-    for module_name, function, label in DEMO_STEPS:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as err:
-            if err.name != module_name:
-                raise
-            continue
-        if hasattr(module, function):
-            found.append((label, getattr(module, function)))
-    return found
+    return available(DEMO_STEPS)
 
 
 class Command(BaseCommand):

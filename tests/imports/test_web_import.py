@@ -248,15 +248,16 @@ def test_education_and_employment_imports(users, make_person, tmp_path):
     assert EducationRecord.objects.filter(person=person).count() == 2
 
 
-@pytest.mark.django_db
-def test_database_queue_worker_runs_the_job(client, users, oncommit):
+@pytest.mark.django_db(transaction=True)
+def test_database_queue_worker_runs_the_job(reference, client, users):
     """The default backend: confirming queues the task in the database; `sdmkesos db_worker`
-    (started by `sdmkesos serve`) picks it up."""
+    (started by `sdmkesos serve`) picks it up. Transactional: the worker closes and reopens
+    database connections as a real worker process does."""
     from django.core.management import call_command
 
     login(client, users["kabmalang"])
     job = upload(client, csv_file(good()))
-    confirm(client, job, oncommit)
+    confirm(client, job)
     job.refresh_from_db()
     assert job.status == ImportJob.Status.QUEUED
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)

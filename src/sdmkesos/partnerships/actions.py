@@ -1045,3 +1045,17 @@ def do_save_letter_template(*, actor: Any, channel: str, data: dict[str, Any],
                      changes=audit.diff(before, after) if template else
                      {k: [None, v] for k, v in after.items()})
     return row
+
+
+def do_mark_notifications_read(*, actor: Any, channel: str) -> int:
+    """Mark the actor's own unread notifications as read; returns how many."""
+    from .models import Notification
+
+    with transaction.atomic():
+        count = Notification.objects.filter(user=actor, read_at__isnull=True).update(
+            read_at=timezone.now())
+        if count:
+            audit.record(actor=actor, channel=channel, action="notifications.read",
+                         object_type="partnerships.notification", object_id=actor.pk,
+                         changes={"read": [None, count]})
+    return count

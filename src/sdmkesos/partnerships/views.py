@@ -18,7 +18,6 @@ from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -128,7 +127,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     qs = Notification.objects.filter(user=user)
     if request.method == "POST":
-        qs.filter(read_at__isnull=True).update(read_at=timezone.now())
+        actions.do_mark_notifications_read(actor=user, channel=WEB)
         return redirect("partnerships:notifications")
     return render(request, "partnerships/notifications.html", {"items": qs[:200]})
 

@@ -5,7 +5,10 @@ failure or a kill rolls everything back."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import datetime as dt
+from collections.abc import Iterable, Iterator, Sequence, Sized
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.db import connection, models
@@ -67,6 +70,9 @@ def insert_rows(model: type[models.Model], fields: Sequence[str],
     columns = _columns(model, fields)
     quoted = ", ".join(f'"{c}"' for c in columns)
     written = 0
+    loader = _ACTIVE.get()
+    if loader is not None and isinstance(rows, Sized):
+        loader.engage(model, len(rows))
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             raw = cursor.cursor  # the psycopg cursor under Django's wrapper
@@ -91,3 +97,140 @@ def insert_rows(model: type[models.Model], fields: Sequence[str],
             cursor.executemany(sql, batch)
             written += len(batch)
     return written
+
+
+# Bulk-load mode (PostgreSQL): a large first load is cheaper with the tables' secondary indexes
+# and foreign keys built once at the end than maintained row by row (a trigram GIN index and
+# deferred foreign-key checks cost more than the rows themselves). Engaged per table only when
+# the load adds at least BULK_MIN_ROWS rows and at least half as many rows as the table holds,
+# so everyday imports into a large registry keep the indexes. Everything happens inside the
+# caller's transaction: a failure (including a duplicate found when a unique index is rebuilt,
+# or a foreign key that no longer holds) rolls the whole import back. While it runs the tables
+# are locked (ACCESS EXCLUSIVE), so other users wait for the import to finish.
+BULK_MIN_ROWS = 50_000
+ENGAGE_MIN_INSERT = 1_000  # new rows in one write that engage bulk mode
+
+
+def _table_rows(cursor: Any, table: str) -> int:
+    cursor.execute("SELECT GREATEST(reltuples, 0)::bigint FROM pg_class WHERE oid = %s::regclass",
+                   [table])
+    estimate = int(cursor.fetchone()[0])
+    if estimate < BULK_MIN_ROWS * 4:  # small or never analysed: count exactly
+        cursor.execute(f'SELECT COUNT(*) FROM "{table}"')
+        estimate = int(cursor.fetchone()[0])
+    return estimate
+
+
+def _detach(cursor: Any, table: str) -> list[str]:
+    """Drop ``table``'s foreign keys and its indexes that back no constraint; return the
+    statements that recreate them."""
+    cursor.execute(
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE conrelid = %s::regclass AND contype = 'f'", [table])
+    foreign = cursor.fetchall()
+    cursor.execute(
+        "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+        "JOIN pg_class c ON c.oid = i.indexrelid "
+        "WHERE i.indrelid = %s::regclass AND NOT EXISTS "
+        "(SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)", [table])
+    indexes = cursor.fetchall()
+    restore = []
+    for name, definition in foreign:
+        cursor.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
+        restore.append(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}')
+    for name, definition in indexes:
+        cursor.execute(f'DROP INDEX "{name}"')
+        restore.insert(0, definition)  # indexes first: the foreign-key checks use them
+    return restore
+
+
+class BulkLoad:
+    """The bulk-load decision for one import: engaged by the first large insert into one of
+    ``tables`` (so a re-import that creates nobody never rebuilds anything)."""
+
+    def __init__(self, tables: Iterable[type[models.Model]], rows: int) -> None:
+        self.tables = [m._meta.db_table for m in tables]
+        self.rows = rows
+        self.decided = connection.vendor != "postgresql" or rows < BULK_MIN_ROWS
+        self.detached: list[str] = []
+        self.restore: list[str] = []
+
+    def engage(self, model: type[models.Model], count: int) -> None:
+        if self.decided or count < ENGAGE_MIN_INSERT or model._meta.db_table not in self.tables:
+            return
+        self.decided = True
+        with connection.cursor() as cursor:
+            for table in self.tables:
+                if self.rows * 2 >= _table_rows(cursor, table):
+                    self.restore += _detach(cursor, table)
+                    self.detached.append(table)
+
+    def finish(self) -> None:
+        if not self.restore:
+            return
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+            for statement in self.restore:
+                cursor.execute(statement)
+            for table in self.detached:
+                cursor.execute(f'ANALYZE "{table}"')
+
+
+_ACTIVE: ContextVar[BulkLoad | None] = ContextVar("sdmkesos_bulk_load", default=None)
+
+
+@contextmanager
+def bulk_load(tables: Iterable[type[models.Model]], rows: int) -> Iterator[BulkLoad]:
+    """Within the caller's transaction, a bulk-load context for an import of about ``rows``
+    rows: :func:`insert_rows` into one of ``tables`` engages it (see above); the indexes and
+    foreign keys are rebuilt on the way out."""
+    loader = BulkLoad(tables, rows)
+    token = _ACTIVE.set(loader)
+    try:
+        yield loader
+    finally:
+        _ACTIVE.reset(token)
+    loader.finish()
+
+
+def insert_frame(model: type[models.Model], frame: Any) -> int:
+    """Insert a polars frame whose columns are ``model`` field names (foreign keys as ids,
+    dates as dates, date-times as ISO text, JSON as text): CSV ``COPY`` on PostgreSQL,
+    ``executemany`` elsewhere."""
+    import polars as pl
+
+    if frame.height == 0:
+        return 0
+    loader = _ACTIVE.get()
+    if loader is not None:
+        loader.engage(model, frame.height)
+    fields = list(frame.columns)
+    table = model._meta.db_table
+    quoted = ", ".join(f'"{c}"' for c in _columns(model, fields))
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            raw = cursor.cursor
+            with raw.copy(f'COPY "{table}" ({quoted}) FROM STDIN WITH (FORMAT csv)') as copy:
+                for offset in range(0, frame.height, 100_000):
+                    part = frame.slice(offset, 100_000)
+                    copy.write(part.write_csv(include_header=False, null_value=""))
+            return frame.height
+        ops = connection.ops
+        converted = []
+        for name in fields:
+            field = model._meta.get_field(name)
+            column = pl.col(name)
+            if isinstance(field, models.DateTimeField):
+                stamps = frame.get_column(name).unique().to_list()  # one stamp per import
+                column = column.replace_strict(
+                    {v: ops.adapt_datetimefield_value(dt.datetime.fromisoformat(v))
+                     for v in stamps}, return_dtype=pl.String)
+            elif isinstance(field, models.DateField):
+                column = column.cast(pl.String)
+            converted.append(column)
+        placeholders = ", ".join(["%s"] * len(fields))
+        sql = f'INSERT INTO "{table}" ({quoted}) VALUES ({placeholders})'
+        data = frame.select(converted)
+        for offset in range(0, data.height, 5000):
+            cursor.executemany(sql, data.slice(offset, 5000).rows())
+    return frame.height

@@ -17,6 +17,18 @@ from .spec import Column
 
 
 @dataclass(frozen=True)
+class FrameKind:
+    """A kind's vectorised path (frames.py): ``classify(frame, mapping, first_row, state,
+    actor) -> (plain valid rows as a frame, positions of the other rows)``; ``write(actor=,
+    channel=, frame=, note=) -> (outcome, sheet rows left to the row path)``; ``forget(frame,
+    rows, state)`` before those rows are validated the row way."""
+
+    classify: Callable[..., Any]
+    write: Callable[..., Any]
+    forget: Callable[..., Any]
+
+
+@dataclass(frozen=True)
 class ImportKind:
     name: str
     label: Any
@@ -28,9 +40,37 @@ class ImportKind:
     skip_template: frozenset[str] = frozenset()
     # (valid rows, actor) -> warnings (RowError) for rows that are likely duplicates
     check: Callable[..., Any] | None = None
+    # () -> the models a large load writes most (their indexes are rebuilt once, see bulk.py)
+    bulk_tables: Callable[[], list[Any]] | None = None
+    frames: FrameKind | None = None
 
     def template_headers(self) -> list[str]:
         return [c.label for c in self.columns if c.key not in self.skip_template]
+
+
+def _person_tables() -> list[Any]:
+    from sdmkesos.core.models import AuditEvent
+    from sdmkesos.people.models import EducationRecord, EmploymentRecord, Person
+
+    return [Person, EmploymentRecord, EducationRecord, AuditEvent]
+
+
+def _classify_persons(*args: Any) -> Any:
+    from .persons_frame import classify
+
+    return classify(*args)
+
+
+def _write_person_frame(**kwargs: Any) -> Any:
+    from sdmkesos.people.actions import do_import_person_frame
+
+    return do_import_person_frame(**kwargs)
+
+
+def _forget_persons(*args: Any) -> Any:
+    from .persons_frame import forget
+
+    return forget(*args)
 
 
 def _write_persons(**kwargs: Any) -> Any:
@@ -73,7 +113,9 @@ def _check_persons(rows: list[tuple[int, dict[str, Any]]], actor: Any) -> list[A
 register(ImportKind(
     "persons", _("Pekerja"), persons.COLUMNS, persons.ValidationState.start,
     persons.validate_rows, _write_persons, tuple(persons.example_row()),
-    skip_template=frozenset({"place_date"}), check=_check_persons))
+    skip_template=frozenset({"place_date"}), check=_check_persons,
+    bulk_tables=_person_tables,
+    frames=FrameKind(_classify_persons, _write_person_frame, _forget_persons)))
 register(ImportKind(
     "education", _("Riwayat pendidikan"), history.EDUCATION_COLUMNS, history.start,
     history.validate_education, history.write_education, tuple(history.EDUCATION_EXAMPLE)))

@@ -219,6 +219,7 @@ class ValidationState:
     resolver: Resolver
     scope: Any
     seen_nik: dict[str, int] = field(default_factory=dict)
+    seen_nip: dict[str, int] = field(default_factory=dict)
     today: dt.date = field(default_factory=dt.date.today)
 
     @classmethod
@@ -336,6 +337,13 @@ def validate_rows(rows: list[tuple[int, dict[str, Any]]], actor: Any,
                 fail("nip", CellError(issue.code, issue.message_id, issue.message_en))
             if nip.valid:
                 data["nip"] = nip.nip
+        if "nip" in data:
+            if data["nip"] in state.seen_nip:
+                first = state.seen_nip[data["nip"]]
+                fail("nip", CellError("nip_duplicate_in_file", f"NIP sama dengan baris {first}",
+                                      f"Same NIP as row {first}"))
+            else:
+                state.seen_nip[data["nip"]] = row_no
         org = data.get("organisation")
         if org is not None and not row_errors:
             managing = org.managing_region_code

@@ -513,3 +513,128 @@ def _import_update(person: Person, data: dict[str, Any]) -> dict[str, list[Any]]
     if changes:
         person.save()
     return {**changes, **extra}
+
+
+def do_import_person_frame(*, actor: Any, channel: str, frame: Any, note: str = "",
+                           ) -> tuple[ImportOutcome, list[int]]:
+    """The bulk counterpart of :func:`do_import_persons` for rows the vectorised import checks
+    passed (``imports.persons_frame.classify``: a polars frame, foreign keys as ids). Creates
+    the people whose NIK and NIP are new and whose unit lies in the actor's scope, with their
+    first employment and education records and one audit event each, in bulk; returns the
+    outcome and the sheet rows of the others (existing people, a NIP already held, a unit out
+    of scope), which the caller passes through :func:`do_import_persons`. Must run inside the
+    caller's transaction."""
+    import polars as pl
+    from django.db import connection
+    from django.utils import timezone
+
+    from sdmkesos.core.models import FieldOfStudy, region_parts
+    from sdmkesos.core.versioning import bump
+    from sdmkesos.imports.bulk import allocate_ids, insert_frame
+    from sdmkesos.imports.frames import json_value
+
+    if not can(actor, ADD):
+        raise DomainError("forbidden")
+    outcome = ImportOutcome()
+    if frame.height == 0:
+        return outcome, []
+    scope = scope_for(actor)
+    niks = frame.get_column("nik").to_list()
+    nips = frame.get_column("nip").drop_nulls().to_list()
+    known: set[str] = set()
+    held: set[str] = set()
+    with connection.cursor() as cursor:
+        for column, values, into in (("nik", niks, known), ("nip", nips, held)):
+            for chunk in _chunks(values, 50_000 if connection.vendor == "postgresql" else CHUNK):
+                if connection.vendor == "postgresql":
+                    cursor.execute(f"SELECT {column} FROM people_person WHERE {column} = ANY(%s)",
+                                   [chunk])
+                else:
+                    marks = ", ".join(["%s"] * len(chunk))
+                    cursor.execute(f"SELECT {column} FROM people_person WHERE {column} IN "
+                                   f"({marks})", chunk)
+                into.update(row[0] for row in cursor.fetchall())
+    org_ids = frame.get_column("organisation").drop_nulls().unique().to_list()
+    regions = {o.pk: o.managing_region_code for o in Organisation.objects.filter(pk__in=org_ids)}
+    outside = [pk for pk, code in regions.items()
+               if not scope.unrestricted and (code is None or not scope.covers_region(code))]
+    regions_table = pl.DataFrame(
+        {"organisation": list(regions), "region": list(regions.values())},
+        schema={"organisation": pl.Int64, "region": pl.String})
+    field_ids = frame.get_column("field_of_study").drop_nulls().unique().to_list()
+    kesos = [f.pk for f in FieldOfStudy.objects.filter(pk__in=field_ids, is_kesos=True)]
+    leave = (pl.col("nik").is_in(list(known)) | pl.col("nip").is_in(list(held)).fill_null(False)
+             | (pl.col("organisation").is_null() & pl.lit(not scope.unrestricted))
+             | pl.col("organisation").is_in(outside).fill_null(False))
+    frame = frame.with_columns(_leave=leave)
+    others = frame.filter(pl.col("_leave")).get_column("_row").to_list()
+    new = frame.filter(~pl.col("_leave")).drop("_leave")
+    if new.height == 0:
+        return outcome, others
+
+    now = timezone.now()
+    stamp = now.isoformat()
+    ids = allocate_ids(Person, new.height)
+    label = actor.get_username() if getattr(actor, "pk", None) else "system"
+    actor_id = actor.pk if label != "system" else None
+    request_id = audit.current_request_id.get() or ""
+    has_level = pl.col("education_level").is_not_null()
+    field_entry = pl.when(has_level).then(pl.col("field_of_study"))
+    people = new.join(regions_table, on="organisation", how="left", maintain_order="left"
+                      ).with_columns(
+        id=pl.Series(ids, dtype=pl.Int64),
+        region_prov=pl.col("region").str.slice(0, 2).fill_null(""),
+        region_kab=pl.when(pl.col("region").str.len_chars() >= 5)
+        .then(pl.col("region").str.slice(0, 5)).otherwise(pl.lit("")),
+        field_entry=field_entry,
+        kesos_background=field_entry.is_in(kesos).fill_null(False),
+        **{key: pl.col(key).fill_null("") for key in
+           ("sex", "birth_place", "phone", "email", "address", "position", "field_text",
+            "institution")})
+    assert region_parts("35.07") == ("35", "35.07")  # the rule the two columns follow
+    person_columns = {
+        "id": "id", "nik": "nik", "nip": "nip", "name": "name", "sex": "sex",
+        "birth_place": "birth_place", "birth_date": "birth_date", "phone": "phone",
+        "email": "email", "address": "address", "region": "region",
+        "region_prov": "region_prov", "region_kab": "region_kab",
+        "organisation": "organisation", "position": "position", "category": "category",
+        "employment_status": "employment_status", "education_level": "education_level",
+        "field_of_study": "field_entry", "kesos_background": "kesos_background"}
+    rows = people.select([pl.col(src).alias(dst) for dst, src in person_columns.items()]
+                         ).with_columns(created_at=pl.lit(stamp), updated_at=pl.lit(stamp))
+    insert_frame(Person, rows)
+    insert_frame(EmploymentRecord, people.filter(pl.col("organisation").is_not_null()).select(
+        person="id", organisation="organisation", position="position", category="category",
+        employment_status="employment_status"))
+    insert_frame(EducationRecord, people.filter(has_level).select(
+        person="id", level="education_level", field="field_of_study", field_text="field_text",
+        institution="institution"))
+
+    # One audit event per person, its changes as the row path writes them.
+    audited = [name for name in person_columns if name not in ("id", "region_prov",
+                                                                "region_kab")]
+    fragments = []
+    for name in audited:
+        value = pl.col(name)
+        if rows.schema[name] == pl.Date:
+            value = value.cast(pl.String)
+        filled = value.is_not_null()
+        if rows.schema[name] == pl.String:
+            filled = filled & (value != "")
+        elif rows.schema[name] == pl.Boolean:
+            filled = filled & value
+        fragments.append(pl.when(filled).then(pl.concat_str(
+            [pl.lit(f'"{name}": [null, '), json_value(value, name), pl.lit("]")])))
+    changes = pl.concat_str([pl.lit("{"), pl.concat_list(fragments).list.drop_nulls()
+                             .list.join(", "), pl.lit("}")])
+    events = rows.select(
+        at=pl.lit(stamp), actor=pl.lit(actor_id, dtype=pl.Int64), actor_label=pl.lit(label),
+        channel=pl.lit(channel), action=pl.lit("create"), object_type=pl.lit(PERSON_TYPE),
+        object_id=pl.col("id").cast(pl.String), object_repr=pl.col("name").str.slice(0, 200),
+        changes=changes, request_id=pl.lit(request_id), note=pl.lit(note[:255]),
+        region_code=pl.col("region").fill_null(""))
+    insert_frame(AuditEvent, events)
+    bump("registry")  # bulk inserts send no signals
+    outcome.created = new.height
+    outcome.statuses = dict.fromkeys(new.get_column("_row").to_list(), "created")
+    return outcome, others

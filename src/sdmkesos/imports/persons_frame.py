@@ -28,7 +28,7 @@ TEXT_KEYS = ("birth_place", "phone", "email", "address", "position", "institutio
 
 
 def _digits(value: pl.Expr, start: int, length: int) -> pl.Expr:
-    return value.str.slice(start, length).cast(pl.Int32)
+    return value.str.slice(start, length).cast(pl.Int32, strict=False)
 
 
 def _date(year: pl.Expr, month: pl.Expr, day: pl.Expr) -> pl.Expr:
@@ -164,8 +164,12 @@ def classify(frame: pl.DataFrame, mapping: Mapping, first_row: int, state: Valid
     nip_filled = is_filled(pl.col("_nip"))
     nip_ok = (~nip_filled | (pl.col("_nip").str.contains(r"^\d{18}$").fill_null(False)
                              & _nip_valid(pl.col("_nip"), pl.col("birth_date"), state.today)))
-    dup_nik = pl.col("nik").is_duplicated() | pl.col("nik").is_in(list(state.seen_nik))
-    nip_key = pl.when(nip_filled).then(pl.col("_nip"))
+    # A NIK or NIP met twice (however written: compared by its digits) is left to the row
+    # validator, which reports the later row as a duplicate of the earlier one.
+    nik_key = cell("nik").str.replace_all(r"\D", "")
+    nip_key = pl.when(nip_filled).then(cell("nip").str.replace_all(r"\D", ""))
+    dup_nik = ((nik_key.is_duplicated() & (nik_key != ""))
+               | pl.col("nik").is_in(list(state.seen_nik)))
     dup_nip = (nip_key.is_duplicated() & nip_filled) | nip_key.is_in(list(state.seen_nip))
     fast = (pl.col("_plain") & pl.col("_nik_valid") & is_filled(pl.col("_name"))
             & ~is_filled(cell("place_date")) & pl.col("_lookups_ok")

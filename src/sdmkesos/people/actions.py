@@ -554,6 +554,10 @@ def do_import_person_frame(*, actor: Any, channel: str, frame: Any, note: str = 
                     cursor.execute(f"SELECT {column} FROM people_person WHERE {column} IN "
                                    f"({marks})", chunk)
                 into.update(row[0] for row in cursor.fetchall())
+    if known:
+        frame, unchanged = _drop_unchanged(frame, known, actor, scope)
+        outcome.unchanged = len(unchanged)
+        outcome.statuses = dict.fromkeys(unchanged, "unchanged")
     org_ids = frame.get_column("organisation").drop_nulls().unique().to_list()
     regions = {o.pk: o.managing_region_code for o in Organisation.objects.filter(pk__in=org_ids)}
     outside = [pk for pk, code in regions.items()
@@ -569,7 +573,7 @@ def do_import_person_frame(*, actor: Any, channel: str, frame: Any, note: str = 
     frame = frame.with_columns(_leave=leave)
     others = frame.filter(pl.col("_leave")).get_column("_row").to_list()
     new = frame.filter(~pl.col("_leave")).drop("_leave")
-    if new.height == 0:
+    if frame.height == 0 or new.height == 0:
         return outcome, others
 
     now = timezone.now()
@@ -636,5 +640,53 @@ def do_import_person_frame(*, actor: Any, channel: str, frame: Any, note: str = 
     insert_frame(AuditEvent, events)
     bump("registry")  # bulk inserts send no signals
     outcome.created = new.height
-    outcome.statuses = dict.fromkeys(new.get_column("_row").to_list(), "created")
+    outcome.statuses.update(dict.fromkeys(new.get_column("_row").to_list(), "created"))
     return outcome, others
+
+
+def _drop_unchanged(frame: Any, known: set[str], actor: Any, scope: Any) -> tuple[Any, list[int]]:
+    """Split off the rows of people already registered (in the actor's scope) that the row
+    path would find unchanged (``_import_differs``: a blank cell never changes anything; an
+    education level counts when the person has no such record yet). Returns the rest of the
+    frame and the sheet rows found unchanged."""
+    import polars as pl
+
+    existing = frame.filter(pl.col("nik").is_in(list(known)))
+    niks = existing.get_column("nik").to_list()
+    current_rows: list[tuple[Any, ...]] = []
+    scoped: set[int] = set()
+    for chunk in _chunks(niks, 20_000):
+        current_rows += Person.objects.filter(nik__in=chunk).values_list(*_COMPARE)
+        if not scope.unrestricted:
+            scoped.update(Person.objects.restrict(actor, CHANGE).filter(nik__in=chunk)
+                          .values_list("id", flat=True))
+    keys = [key.removesuffix("_id") for key in _IMPORT_CMP]
+    current = pl.DataFrame(current_rows, schema=["_id", "_nik0", "_name0", *[
+        f"_{k}" for k in keys]], orient="row", infer_schema_length=None)
+    joined = existing.join(current.drop("_nik0", "_name0").rename({"_nik": "nik"}),
+                           on="nik", how="inner")
+    differs = []
+    for key in keys[1:]:
+        value = pl.col(key)
+        filled = value.is_not_null()
+        if joined.schema[key] == pl.String:
+            filled = filled & (value != "")
+        elif joined.schema[f"_{key}"] == pl.String:
+            value = value.cast(pl.String)
+        differs.append(filled & value.ne_missing(pl.col(f"_{key}")))
+    person_ids = joined.get_column("_id").to_list()
+    schooling_rows: list[tuple[Any, ...]] = []
+    for chunk in _chunks(person_ids, 20_000):
+        schooling_rows += EducationRecord.objects.filter(person_id__in=chunk).values_list(
+            "person_id", "level_id", "field_id")
+    schooling = pl.DataFrame(schooling_rows, schema={"_id": pl.Int64, "education_level": pl.Int64,
+                                                     "field_of_study": pl.Int64},
+                             orient="row").unique().with_columns(_schooled=pl.lit(True))
+    joined = joined.join(schooling, on=["_id", "education_level", "field_of_study"],
+                         how="left", nulls_equal=True, maintain_order="left")
+    differs.append(pl.col("education_level").is_not_null() & pl.col("_schooled").is_null())
+    same = ~pl.any_horizontal(differs)
+    if not scope.unrestricted:
+        same = same & pl.col("_id").is_in(list(scoped))
+    unchanged = joined.filter(same).get_column("_row").to_list()
+    return frame.filter(~pl.col("_row").is_in(unchanged)), unchanged

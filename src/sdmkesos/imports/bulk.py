@@ -160,6 +160,10 @@ class BulkLoad:
             return
         self.decided = True
         with connection.cursor() as cursor:
+            # Run the deferred checks of earlier writes now: a table with pending trigger
+            # events cannot be altered.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
             for table in self.tables:
                 if self.rows * 2 >= _table_rows(cursor, table):
                     self.restore += _detach(cursor, table)

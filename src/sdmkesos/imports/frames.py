@@ -90,7 +90,8 @@ def resolve_distinct(frame: pl.DataFrame, column: str, resolve: Callable[[str], 
     return value_series, ok
 
 
-def chunks(frame: pl.DataFrame, size: int = FRAME_CHUNK_ROWS) -> Iterator[tuple[int, pl.DataFrame]]:
+def chunks(frame: pl.DataFrame, size: int | None = None) -> Iterator[tuple[int, pl.DataFrame]]:
+    size = size or FRAME_CHUNK_ROWS
     for offset in range(0, frame.height, size):
         yield offset, frame.slice(offset, size)
 

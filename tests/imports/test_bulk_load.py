@@ -1,0 +1,82 @@
+"""Bulk-load mode (PostgreSQL): a large first load detaches the people tables' secondary
+indexes and foreign keys and rebuilds them in the same transaction; afterwards (or after a
+rolled-back import) the schema is exactly as before and the data as the row path writes it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+
+from sdmkesos.core.identifiers import encode_nik
+from sdmkesos.imports import bulk
+from sdmkesos.imports.engine import run_person_import
+from sdmkesos.people.models import EmploymentRecord, Person
+from tests.imports.test_frames import write_csv
+
+pytestmark = pytest.mark.skipif(connection.vendor != "postgresql",
+                                reason="bulk-load mode exists on PostgreSQL only")
+
+TABLES = ("people_person", "people_employmentrecord", "people_educationrecord",
+          "core_auditevent")
+
+
+def schema() -> list[tuple[str, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tablename, indexdef FROM pg_indexes WHERE tablename = ANY(%s) "
+                       "ORDER BY 1, 2", [list(TABLES)])
+        indexes = cursor.fetchall()
+        cursor.execute("SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
+                       "FROM pg_constraint WHERE conrelid::regclass::text = ANY(%s) "
+                       "ORDER BY 1, 2", [list(TABLES)])
+        return indexes + cursor.fetchall()
+
+
+def rows(count: int, bad_last: bool = False) -> list[list[str]]:
+    born = dt.date(1990, 8, 17)
+    out = [[str(i), encode_nik("35", "07", "01", born, "P", i), f"Orang {i}", "", "P", "Malang",
+            "17-08-1990", "", "S1", "Kesejahteraan Sosial", "Pendamping", "DINSOS-35.07", "",
+            "TKSK", "Non-ASN"] for i in range(1, count + 1)]
+    if bad_last:
+        out[-1][6] = "31-02-1990"
+    return out
+
+
+@pytest.fixture
+def small_bulk(monkeypatch):
+    monkeypatch.setattr(bulk, "BULK_MIN_ROWS", 2)
+    monkeypatch.setattr(bulk, "ENGAGE_MIN_INSERT", 2)
+    engaged = []
+    original = bulk.BulkLoad.engage
+
+    def spy(self, model, count):
+        original(self, model, count)
+        engaged.append(list(self.detached))
+
+    monkeypatch.setattr(bulk.BulkLoad, "engage", spy)
+    return engaged
+
+
+@pytest.mark.parametrize("frames", [False, True])
+def test_bulk_load_rebuilds_indexes_and_keys(tmp_path, users, small_bulk, frames):
+    before = schema()
+    Person.objects.all().delete()
+    result = run_person_import(write_csv(tmp_path / "s.csv", rows(6)), actor=users["nasional"],
+                               frames=frames, check_duplicates=False)
+    assert result.created == 6 and result.committed
+    assert any("people_person" in tables for tables in small_bulk)
+    assert schema() == before
+    assert EmploymentRecord.objects.filter(person__name="Orang 4").count() == 1
+
+
+def test_failed_bulk_load_leaves_everything_as_it_was(tmp_path, users, small_bulk,
+                                                      monkeypatch):
+    monkeypatch.setattr("sdmkesos.imports.frames.FRAME_CHUNK_ROWS", 3)  # written, then a bad row
+    before = schema()
+    count = Person.objects.count()
+    result = run_person_import(write_csv(tmp_path / "s.csv", rows(6, bad_last=True)),
+                               actor=users["nasional"], frames=True, check_duplicates=False)
+    assert not result.committed and result.rejected == 1
+    assert any("people_person" in tables for tables in small_bulk)
+    assert schema() == before and Person.objects.count() == count

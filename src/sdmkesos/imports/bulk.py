@@ -170,8 +170,8 @@ class BulkLoad:
                     self.detached.append(table)
 
     def finish(self) -> None:
-        if not self.restore:
-            return
+        if not self.restore or connection.needs_rollback:
+            return  # (a rollback undoes the detaching too)
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
             for statement in self.restore:

@@ -119,24 +119,63 @@ def _empty_people() -> None:
                 cursor.execute(f"DELETE FROM {table}")
 
 
+BASE_ROWS = 50_000  # people drawn by the demo generator; larger sheets are variations of them
+
+
+def _variant(row: list[Any], copy: int) -> list[Any]:
+    """Copy ``copy`` of a generated row: another district digit pair in the NIK and another
+    TMT CPNS month in the NIP (both stay valid), so every copy is a different person."""
+    nik, nip = row[1], row[3]
+    district = (int(nik[4:6]) + copy * 7) % 90 + 1
+    out = list(row)
+    out[1] = f"{nik[:4]}{district:02d}{nik[6:]}"
+    if nip:
+        month = (int(nip[12:14]) - 1 + copy) % 12 + 1
+        out[3] = f"{nip[:12]}{month:02d}{nip[14:]}"
+    return out
+
+
 def generate_sheet(path: Path, rows: int, seed: int) -> None:
+    """``rows`` people as an office writes them. The demo generator draws up to BASE_ROWS
+    people; beyond that (it is slow) the sheet repeats them with other NIK district codes and
+    NIP TMT months, skipping any variant that collides, so NIKs and NIPs stay valid and unique
+    while names, places and units repeat."""
     from sdmkesos.people.demo import catalogue_from_database, generate
 
     catalogue = catalogue_from_database()
+    base: list[list[Any]] = []
+    for p in generate(catalogue, min(rows, BASE_ROWS), seed):
+        top = max(p.education, key=lambda e: e.graduation_year) if p.education else None
+        base.append([
+            0, p.nik, p.name, p.nip or "", p.sex, p.birth_place,
+            p.birth_date.strftime("%d-%m-%Y"), p.phone, p.email, p.address,
+            p.education_level or "", p.field_of_study or "",
+            top.institution if top else "", p.position, p.organisation, p.region or "",
+            p.category, p.employment_status])
+    niks: set[str] = set()
+    nips: set[str] = set()
     tmp = path.with_suffix(".tmp")
+    written = 0
     with tmp.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, delimiter=";")
         writer.writerow(["DAFTAR SDM KESEJAHTERAAN SOSIAL"])
         writer.writerow([])
         writer.writerow(HEADERS)
-        for i, p in enumerate(generate(catalogue, rows, seed), start=1):
-            top = max(p.education, key=lambda e: e.graduation_year) if p.education else None
-            writer.writerow([
-                i, p.nik, p.name, p.nip or "", p.sex, p.birth_place,
-                p.birth_date.strftime("%d-%m-%Y"), p.phone, p.email, p.address,
-                p.education_level or "", p.field_of_study or "",
-                top.institution if top else "", p.position, p.organisation, p.region or "",
-                p.category, p.employment_status])
+        for copy in range(1000):
+            for row in base:
+                out = _variant(row, copy) if copy else list(row)
+                if out[1] in niks or (out[3] and out[3] in nips):
+                    continue
+                niks.add(out[1])
+                if out[3]:
+                    nips.add(out[3])
+                written += 1
+                out[0] = written
+                writer.writerow(out)
+                if written == rows:
+                    break
+            if written == rows:
+                break
     tmp.replace(path)
 
 

@@ -206,6 +206,8 @@ def run_import(kind: str | Any, path: str | Path, *, actor: Any, channel: str = 
                   and (total or 0) > FRAME_MIN_ROWS)
     if frames:
         assert spec.frames is not None
+        if hasattr(stream, "close"):
+            stream.close()  # the row reader holds the decoded file: free it
         batches: Iterator[Any] = _frame_batches(spec, path, head, mapping, actor, state)
     else:
         data_rows = iter_data_rows(itertools.chain(head, stream), mapping)

@@ -77,6 +77,11 @@ def test_planned_vs_delivered_from_linked_records(kaltara_like):
     assert prov["realised"] == Decimal("54000000")
     unpaid = next(r for r in rows if r["party_id"] is None)
     assert unpaid["people"]["field_practice"] == 1
+    # A placement is named by its host office, not by the student.
+    placement = next(r for r in queries.linked_deliveries(a.links.all())
+                     if r["kind"] == "field_practice" and r["people"])
+    assert placement["link"].placement.student_name not in placement["title"]
+    assert placement["link"].placement.host.name in placement["title"]
 
 
 def test_hand_entered_delivery_with_party(users, kaltara_like):

@@ -29,8 +29,8 @@ def linked_deliveries(links: Any) -> list[dict[str, Any]]:
     from sdmkesos.certification.models import Application, Certificate
     from sdmkesos.training.models import Nomination, NominationStatus, Scholar
 
-    links = list(links.select_related("batch__programme", "scheme", "placement", "event",
-                                      "party"))
+    links = list(links.select_related("batch__programme", "scheme", "placement__host",
+                                      "event", "party"))
     ids = [lk.pk for lk in links]
     completed = dict(Nomination.objects.filter(
         batch__agreement_link__in=ids, status=NominationStatus.COMPLETED)
@@ -60,13 +60,22 @@ def linked_deliveries(links: Any) -> list[dict[str, Any]]:
             people = certified.get(lk.pk, 0)
             computed = Decimal(fees.get(lk.pk) or 0)
             year, date = lk.event.date.year, lk.event.date
-        rows.append({"link": lk, "id": lk.pk, "kind": lk.kind, "title": str(lk.target),
+        rows.append({"link": lk, "id": lk.pk, "kind": lk.kind, "title": _title(lk),
                      "target_id": lk.target.pk, "people": people, "year": year,
                      "date": date, "party": lk.party.name if lk.party else None,
                      "party_id": lk.party_id,
                      "budget": lk.budget if lk.budget is not None else computed,
                      "budget_given": lk.budget is not None})
     return rows
+
+
+def _title(link: Any) -> str:
+    """What the agreement page names a linked record by: a placement by its host office and
+    month, not by the student (people who see the agreement need not see the student)."""
+    if link.placement is not None:
+        p = link.placement
+        return f"{p.host.name} ({p.start_date:%m/%Y})"
+    return str(link.target)
 
 
 def _year(date: dt.date | None) -> int | None:

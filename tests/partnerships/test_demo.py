@@ -28,3 +28,19 @@ def test_seed_demo_tells_the_seed_stories_once(users):
     assert PactText.current() is not None
     letter_action = rakor.resolutions.get(number=2).actions.get()
     assert letter_action.letters.get().recipients.count() == 8
+
+
+def test_demo_links_training_batches_when_present(users):
+    from sdmkesos.partnerships.models import DeliveryLink
+    from sdmkesos.partnerships.queries import delivery_summary
+    from tests.partnerships.conftest import make_batch
+
+    batch = make_batch(start=dt.date(2025, 2, 3), people=[])
+    old = make_batch(start=dt.date(2023, 2, 3), people=[])
+    seed_demo(today=dt.date(2026, 1, 1))
+    seed_demo(today=dt.date(2026, 1, 1))
+    jatim = Agreement.objects.get(number="DEMO/PKS/JATIM-POLTEKESOS/2024")
+    assert list(jatim.links.values_list("batch", flat=True)) == [batch.pk]
+    assert jatim.links.get().party.name == "Pemerintah Provinsi Jawa Timur"
+    assert not DeliveryLink.objects.filter(batch=old).exists()
+    assert {r["kind"]: r["linked"] for r in delivery_summary(jatim)}["training_batch"] == 1

@@ -33,6 +33,7 @@ from .models import (
     AgreementParty,
     Appointment,
     Delivery,
+    DeliveryLink,
     DeliveryPlan,
     FollowUp,
     Funding,
@@ -413,11 +414,69 @@ def do_add_delivery(*, actor: Any, channel: str, agreement: Agreement,
         raise ValidationFailed(errors)
     with transaction.atomic():
         current: Agreement = _locked(Agreement, actor, agreement)
+        party = data.get("party")
+        if party is not None and party.agreement_id != current.pk:
+            raise _err("invalid_value", "party", _("Pihak bukan bagian perjanjian ini."))
         row = Delivery.objects.create(agreement=current, **data)
         _child_added(actor, channel, current, "delivery", row,
                      ["kind", "title", "date", "people", "budget", "reference_id",
-                      "reference_url"])
+                      "reference_url", "party"])
     return row
+
+
+LINK_FIELDS = ["kind", "batch", "scheme", "placement", "event", "party", "budget", "note"]
+
+
+def link_target_model(target: str) -> Any:
+    """The model a link target name (``batch``, ``scheme``, ``placement``, ``event``) points at."""
+    if target not in DeliveryLink.TARGETS:
+        raise ValidationFailed([_err("invalid_value", "target",
+                                     _("Jenis kegiatan tidak dikenal."))])
+    return DeliveryLink._meta.get_field(target).related_model
+
+
+def do_link_delivery(*, actor: Any, channel: str, agreement: Agreement, target: str,
+                     record: Any, party: AgreementParty | None = None,
+                     budget: Decimal | None = None, note: str = "") -> DeliveryLink:
+    """Link a training batch, scholarship intake, field placement or assessment event to the
+    agreement it implements. The actor must be able to change the agreement and to see the
+    record (``restrict(actor, "view")`` of the record's own app); a record implements at most
+    one agreement."""
+    model = link_target_model(target)
+    errors = []
+    if budget is not None and budget < 0:
+        errors.append(_err("negative_amount", "budget", _("Jumlah tidak boleh negatif.")))
+    if record is None or not model.objects.restrict(actor, "view").filter(pk=record.pk).exists():
+        errors.append(DomainError("not_found", field=target))
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        current: Agreement = _locked(Agreement, actor, agreement)
+        if party is not None and party.agreement_id != current.pk:
+            raise ValidationFailed([_err("invalid_value", "party",
+                                         _("Pihak bukan bagian perjanjian ini."))])
+        existing = DeliveryLink.objects.filter(**{target: record}).select_related(
+            "agreement").first()
+        if existing is not None:
+            raise ValidationFailed([_err(
+                "already_linked", target,
+                _("Kegiatan ini sudah tertaut ke %(agreement)s.") % {
+                    "agreement": existing.agreement}, agreement=existing.agreement_id)])
+        row = DeliveryLink.objects.create(
+            agreement=current, kind=DeliveryLink.TARGETS[target], party=party, budget=budget,
+            note=note, created_by=actor if getattr(actor, "pk", None) else None,
+            **{target: record})
+        _child_added(actor, channel, current, "link", row, LINK_FIELDS)
+    return row
+
+
+def do_unlink_delivery(*, actor: Any, channel: str, link: DeliveryLink) -> None:
+    with transaction.atomic():
+        current: Agreement = _locked(Agreement, actor, link.agreement_id)
+        before = audit.snapshot(link, LINK_FIELDS)
+        DeliveryLink.objects.filter(pk=link.pk, agreement=current).delete()
+        audit.record(actor=actor, channel=channel, action="link.delete", obj=current,
+                     changes={"link": [before, None]}, region_code=_first_region(current))
 
 
 RESEARCH_FIELDS = ["title", "researchers", "start_date", "end_date", "status", "findings",

@@ -22,7 +22,19 @@ from sdmkesos.core.models import Organisation, Region
 from sdmkesos.core.scoping import ADD, CHANGE, VIEW, can, region_q
 
 from . import actions, queries
-from .models import ActionItem, Agreement, Appointment, Meeting, Notification, PactText
+from .models import (
+    ActionItem,
+    Agreement,
+    Appointment,
+    DeliveryLink,
+    Letter,
+    LetterTemplate,
+    Meeting,
+    MeetingSession,
+    Notification,
+    PactText,
+    Resolution,
+)
 
 router = Router(tags=["partnerships"])
 CHANNEL = Channel.API
@@ -86,6 +98,39 @@ class DeliveryIn(Schema):
     reference_id: str = ""
     reference_url: str = ""
     note: str = ""
+    party_id: int | None = Field(None, description="the agreement party whose funding paid")
+
+
+class DeliveryLinkIn(Schema):
+    target: str = Field(..., description="batch (training batch), scheme (scholarship intake), "
+                                         "placement (field practice) or event (assessment "
+                                         "event of the certification app)")
+    record_id: int = Field(..., description="id of the record in its own app")
+    party_id: int | None = Field(None, description="the agreement party whose funding paid")
+    budget: Decimal | None = Field(None, ge=0, description="budget realised; empty: computed "
+                                                           "from the record")
+    note: str = Field("", max_length=255)
+
+
+class LinkedOut(Schema):
+    id: int
+    kind: str
+    title: str
+    target_id: int
+    year: int | None
+    party: str | None
+    people: int
+    budget: Decimal
+    budget_given: bool
+
+
+class PartyYearOut(Schema):
+    party: str | None
+    year: int | None
+    funded: Decimal
+    realised: Decimal
+    people: dict[str, int]
+    people_total: int
 
 
 class PartyOut(Schema):
@@ -118,6 +163,7 @@ class DeliveryRow(Schema):
     planned_people: int
     delivered_people: int
     activities: int
+    linked: int = 0
     planned_budget: Decimal
     delivered_budget: Decimal
     ratio: float | None
@@ -143,6 +189,8 @@ class AgreementDetail(AgreementOut):
     summary: str
     funding: list[FundingOut]
     delivery: list[DeliveryRow]
+    linked: list[LinkedOut]
+    by_party_year: list[PartyYearOut]
     research: list[ResearchOut]
     documents: list[dict[str, Any]]
 
@@ -178,6 +226,13 @@ class ActionOut(Schema):
     evidence_url: str
 
 
+class ActionDetail(ActionOut):
+    description: str
+    completed_on: dt.date | None
+    followups: list[FollowUpOut]
+    letters: list[int]
+
+
 class ActionPage(Schema):
     items: list[ActionOut]
     count: int
@@ -190,11 +245,149 @@ class ActionQuery(PageQuery):
 
 
 class ActionPatch(Schema):
+    title: str | None = Field(None, max_length=300)
+    description: str | None = None
+    responsible: str | None = Field(None, max_length=200)
+    owners: list[str] | None = Field(None, description="owner organisation codes")
     status: str | None = None
     evidence: str | None = None
     evidence_url: str | None = None
     due_date: dt.date | None = None
-    note: str = ""
+    completed_on: dt.date | None = None
+    note: str = Field("", description="a follow-up note (kept with author and time)")
+
+
+class ActionIn(Schema):
+    title: str = Field(..., max_length=300)
+    description: str = ""
+    responsible: str = Field("", max_length=200)
+    responsible_user: str | None = Field(None, description="user name of the responsible "
+                                                           "account")
+    due_date: dt.date | None = None
+    owners: list[str] = Field(..., description="owner organisation codes (at least one)")
+
+
+class FollowUpIn(Schema):
+    note: str = Field(..., min_length=1)
+
+
+class FollowUpOut(Schema):
+    at: dt.datetime
+    author: str | None
+    text: str
+    status_from: str
+    status_to: str
+
+
+class MeetingIn(Schema):
+    kind: str = "rakor"
+    title: str = Field(..., max_length=300)
+    organiser: str = Field(..., description="organisation code")
+    start_date: dt.date
+    end_date: dt.date
+    venue: str = Field("", max_length=200)
+    venue_region: str | None = None
+    previous_id: int | None = Field(None, description="default: the organiser's latest "
+                                                      "earlier meeting")
+    summary: str = ""
+    regions: list[str] = Field([], description="regions the meeting covers (region codes)")
+
+
+class MeetingPatch(Schema):
+    kind: str | None = None
+    title: str | None = Field(None, max_length=300)
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+    venue: str | None = Field(None, max_length=200)
+    venue_region: str | None = None
+    summary: str | None = None
+    regions: list[str] | None = None
+
+
+class SessionIn(Schema):
+    kind: str = "panel"
+    title: str = Field(..., max_length=300)
+    date: dt.date | None = None
+    facilitator: str = Field("", max_length=200)
+    findings: str = ""
+
+
+class SessionPatch(Schema):
+    findings: str
+
+
+class SessionOut(Schema):
+    id: int
+    kind: str
+    title: str
+    date: dt.date | None
+    facilitator: str
+    findings: str
+
+
+class ResolutionIn(Schema):
+    text: str = Field(..., min_length=1)
+    session_id: int | None = None
+
+
+class ResolutionOut(Schema):
+    id: int
+    meeting_id: int
+    number: int
+    text: str
+    session_id: int | None
+
+
+class ParticipantIn(Schema):
+    name: str = ""
+    position: str = ""
+    organisation: str | None = Field(None, description="organisation code")
+    organisation_name: str = ""
+    region: str | None = None
+    count: int = Field(1, ge=1)
+
+
+class ParticipantsIn(Schema):
+    rows: list[ParticipantIn] = Field(..., min_length=1)
+
+
+class LetterIn(Schema):
+    template: str = Field(..., description="template code or id")
+    sender: str = Field(..., description="sender organisation code")
+    recipients: list[str] = Field([], description="recipient organisation codes")
+    recipient_names: list[str] = Field([], description="recipients without an organisation "
+                                                       "in the tree (names)")
+    signatory_name: str = Field(..., max_length=150)
+    signatory_position: str = Field("", max_length=200)
+    date: dt.date | None = None
+    action_id: int | None = Field(None, description="log the letter against this action item")
+
+
+class LetterOut(Schema):
+    id: int
+    number: str
+    date: dt.date
+    subject: str
+    body: str
+    sender: str
+    action_id: int | None
+    recipients: list[str]
+    signatory_name: str
+    signatory_position: str
+    pdf_url: str
+
+
+class LetterPage(Schema):
+    items: list[LetterOut]
+    count: int
+
+
+class TemplateOut(Schema):
+    id: int
+    code: str
+    name: str
+    subject: str
+    number_pattern: str
 
 
 class MeetingOut(Schema):
@@ -210,7 +403,7 @@ class MeetingOut(Schema):
 
 
 class MeetingDetail(MeetingOut):
-    sessions: list[dict[str, Any]]
+    sessions: list[SessionOut]
     resolutions: list[dict[str, Any]]
     previous_actions: list[ActionOut]
 
@@ -313,11 +506,13 @@ def agreement_out(a: Agreement) -> dict[str, Any]:
 
 
 def agreement_detail_out(a: Agreement) -> dict[str, Any]:
+    linked = queries.linked_deliveries(a.links.all())
     return {**agreement_out(a), "summary": a.summary,
+            "linked": linked, "by_party_year": queries.delivery_by_party_year(a, linked),
             "funding": [{"source": f.source, "year": f.year, "amount": f.amount,
                          "party": f.party.name if f.party else None, "note": f.note}
                         for f in a.funding.select_related("party")],
-            "delivery": queries.delivery_summary(a),
+            "delivery": queries.delivery_summary(a, linked),
             "research": [{"title": r.title, "status": r.status, "findings": r.findings,
                           "recommendations": r.recommendations,
                           "recommendations_sent_on": r.recommendations_sent_on}
@@ -433,10 +628,50 @@ def add_delivery(request: HttpRequest, agreement_id: int, payload: DeliveryIn) -
     user = api_user(request)
     a = _visible(Agreement, user, agreement_id)
     _require(user, CHANGE)
-    d = actions.do_add_delivery(actor=user, channel=CHANNEL, agreement=a,
-                                data=payload.model_dump())
+    data = payload.model_dump(exclude={"party_id"})
+    data["party"] = _party(a, payload.party_id)
+    d = actions.do_add_delivery(actor=user, channel=CHANNEL, agreement=a, data=data)
     row = next(r for r in queries.delivery_summary(a) if r["kind"] == d.kind)
     return Status(201, row)
+
+
+def _party(a: Agreement, party_id: int | None) -> Any:
+    if party_id is None:
+        return None
+    party = a.parties.filter(pk=party_id).first()
+    if party is None:
+        raise ValidationFailed([DomainError("invalid_value", field="party_id")])
+    return party
+
+
+@router.post("/agreements/{int:agreement_id}/links", response={201: LinkedOut, **ERRORS})
+def link_delivery(request: HttpRequest, agreement_id: int, payload: DeliveryLinkIn) -> Any:
+    """Link a record of the training or certification app (a batch, a scholarship intake, a
+    field placement or an assessment event the caller may see) to the agreement it implements.
+    People and budget are then computed from that record. A record implements one agreement."""
+    user = api_user(request)
+    a = _visible(Agreement, user, agreement_id)
+    _require(user, CHANGE)
+    model = actions.link_target_model(payload.target)
+    record = model.objects.filter(pk=payload.record_id).first()
+    link = actions.do_link_delivery(actor=user, channel=CHANNEL, agreement=a,
+                                    target=payload.target, record=record,
+                                    party=_party(a, payload.party_id), budget=payload.budget,
+                                    note=payload.note)
+    return Status(201, queries.linked_deliveries(DeliveryLink.objects.filter(pk=link.pk))[0])
+
+
+@router.delete("/agreements/{int:agreement_id}/links/{int:link_id}",
+               response={204: None, **ERRORS})
+def unlink_delivery(request: HttpRequest, agreement_id: int, link_id: int) -> Any:
+    user = api_user(request)
+    a = _visible(Agreement, user, agreement_id)
+    link = DeliveryLink.objects.filter(pk=link_id, agreement=a).first()
+    if link is None:
+        raise DomainError("not_found")
+    _require(user, CHANGE)
+    actions.do_unlink_delivery(actor=user, channel=CHANNEL, link=link)
+    return Status(204, None)
 
 
 # --- meetings and action items ---------------------------------------------------------------
@@ -467,8 +702,7 @@ def get_meeting(request: HttpRequest, meeting_id: int) -> Any:
     visible = set(ActionItem.objects.restrict(user, VIEW).filter(
         resolution__meeting=m).values_list("pk", flat=True))
     return {**meeting_out(m),
-            "sessions": [{"kind": s.kind, "title": s.title, "findings": s.findings}
-                         for s in m.sessions.all()],
+            "sessions": [session_out(x) for x in m.sessions.all()],
             "resolutions": [{"number": r.number, "text": r.text,
                              "actions": [a.pk for a in r.actions.all() if a.pk in visible]}
                             for r in m.resolutions.prefetch_related("actions")],
@@ -494,17 +728,284 @@ def list_actions(request: HttpRequest, filters: Query[ActionQuery]) -> Any:
     return {"items": [action_out(i) for i in rows], "count": count}
 
 
+@router.get("/actions/{int:action_id}", response={200: ActionDetail, **ERRORS})
+def get_action(request: HttpRequest, action_id: int) -> Any:
+    """An action item with its follow-up notes and the letters (ids) sent for it."""
+    user = api_user(request)
+    item = _visible(ActionItem, user, action_id)
+    return action_detail_out(_actions_qs(user).get(pk=item.pk), user)
+
+
 @router.patch("/actions/{int:action_id}", response={200: ActionOut, **ERRORS})
 def update_action(request: HttpRequest, action_id: int, payload: ActionPatch) -> Any:
-    """Owners and the organiser update status, evidence and due date; ``note`` adds a
-    follow-up note. Done needs evidence."""
+    """Owners and the organiser update title, description, person responsible, owners,
+    status, evidence and due date; ``note`` adds a follow-up note. Done needs evidence."""
     user = api_user(request)
     item = _visible(ActionItem, user, action_id)
     _require(user, CHANGE)
-    data = payload.model_dump(exclude_unset=True, exclude={"note"})
+    data = payload.model_dump(exclude_unset=True, exclude={"note", "owners"})
+    owners = ([_required_org(code, "owners") for code in payload.owners]
+              if payload.owners is not None else None)
     actions.do_update_action(actor=user, channel=CHANNEL, item=item, data=data,
-                             note=payload.note)
+                             owners=owners, note=payload.note)
     return action_out(_actions_qs(user).get(pk=item.pk))
+
+
+@router.post("/actions/{int:action_id}/followups", response={201: ActionDetail, **ERRORS})
+def add_followup(request: HttpRequest, action_id: int, payload: FollowUpIn) -> Any:
+    """A follow-up note on an action item (owners and the organiser)."""
+    user = api_user(request)
+    item = _visible(ActionItem, user, action_id)
+    _require(user, CHANGE)
+    actions.do_update_action(actor=user, channel=CHANNEL, item=item, data={},
+                             note=payload.note)
+    return Status(201, action_detail_out(_actions_qs(user).get(pk=item.pk), user))
+
+
+# --- meeting writes --------------------------------------------------------------------------
+
+
+def session_out(x: MeetingSession) -> dict[str, Any]:
+    return {"id": x.pk, "kind": x.kind, "title": x.title, "date": x.date,
+            "facilitator": x.facilitator, "findings": x.findings}
+
+
+def resolution_out(r: Resolution) -> dict[str, Any]:
+    return {"id": r.pk, "meeting_id": r.meeting_id, "number": r.number, "text": r.text,
+            "session_id": r.session_id}
+
+
+def action_detail_out(item: ActionItem, user: Any) -> dict[str, Any]:
+    return {**action_out(item), "description": item.description,
+            "completed_on": item.completed_on,
+            "followups": [{"at": f.at, "author": f.author.get_username() if f.author else None,
+                           "text": f.text, "status_from": f.status_from,
+                           "status_to": f.status_to}
+                          for f in item.followups.select_related("author")],
+            "letters": list(Letter.objects.restrict(user, VIEW).filter(action=item)
+                            .values_list("pk", flat=True))}
+
+
+def _required_org(code: str, field: str) -> Organisation:
+    org = _org(code, field)
+    if org is None:
+        raise ValidationFailed([DomainError("required", field=field)])
+    return org
+
+
+def _choice(value: str | None, choices: Any, field: str) -> None:
+    if value is not None and value not in choices.values:
+        raise ValidationFailed([DomainError("invalid_value", field=field, value=value)])
+
+
+def _meeting_regions(codes: list[str] | None) -> list[str] | None:
+    if codes is None:
+        return None
+    return [r.code for r in (_region(c, "regions") for c in codes) if r is not None]
+
+
+@router.post("/meetings", response={201: MeetingOut, **ERRORS})
+def create_meeting(request: HttpRequest, payload: MeetingIn) -> Any:
+    """Create a coordination meeting; the organiser must be in the caller's scope. ``regions``
+    adds covered regions (participants' and owners' regions are added as they come)."""
+    from .choices import MeetingKind
+
+    user = api_user(request)
+    _require(user, ADD)
+    _choice(payload.kind, MeetingKind, "kind")
+    data = payload.model_dump(exclude={"organiser", "venue_region", "previous_id", "regions"})
+    data["organiser"] = _required_org(payload.organiser, "organiser")
+    data["venue_region"] = _region(payload.venue_region, "venue_region")
+    if payload.previous_id:
+        data["previous"] = _visible(Meeting, user, payload.previous_id)
+    m = actions.do_create_meeting(actor=user, channel=CHANNEL, data=data,
+                                  regions=_meeting_regions(payload.regions) or [])
+    return Status(201, meeting_out(m))
+
+
+def _changeable_meeting(user: Any, meeting_id: int) -> Meeting:
+    m = _visible(Meeting, user, meeting_id)
+    _require(user, CHANGE)
+    return m
+
+
+@router.patch("/meetings/{int:meeting_id}", response={200: MeetingOut, **ERRORS})
+def update_meeting(request: HttpRequest, meeting_id: int, payload: MeetingPatch) -> Any:
+    """Change a meeting (the organiser's side only)."""
+    from .choices import MeetingKind
+
+    user = api_user(request)
+    m = _changeable_meeting(user, meeting_id)
+    _choice(payload.kind, MeetingKind, "kind")
+    data = payload.model_dump(exclude_unset=True, exclude={"venue_region", "regions"})
+    if "venue_region" in payload.model_fields_set:
+        data["venue_region"] = _region(payload.venue_region, "venue_region")
+    actions.do_update_meeting(actor=user, channel=CHANNEL, meeting=m, data=data,
+                              regions=_meeting_regions(payload.regions))
+    return meeting_out(Meeting.objects.get(pk=m.pk))
+
+
+@router.post("/meetings/{int:meeting_id}/sessions", response={201: SessionOut, **ERRORS})
+def add_session(request: HttpRequest, meeting_id: int, payload: SessionIn) -> Any:
+    """A session (plenary, panel, FGD) with its findings."""
+    from .choices import SessionKind
+
+    user = api_user(request)
+    m = _changeable_meeting(user, meeting_id)
+    _choice(payload.kind, SessionKind, "kind")
+    row = actions.do_add_session(actor=user, channel=CHANNEL, meeting=m,
+                                 data=payload.model_dump())
+    return Status(201, session_out(row))
+
+
+@router.patch("/sessions/{int:session_id}", response={200: SessionOut, **ERRORS})
+def update_session(request: HttpRequest, session_id: int, payload: SessionPatch) -> Any:
+    """Record a session's findings."""
+    user = api_user(request)
+    session = MeetingSession.objects.filter(
+        pk=session_id, meeting__in=Meeting.objects.restrict(user, VIEW)).first()
+    if session is None:
+        raise DomainError("not_found")
+    _require(user, CHANGE)
+    actions.do_update_session_findings(actor=user, channel=CHANNEL, session=session,
+                                       findings=payload.findings)
+    session.refresh_from_db()
+    return session_out(session)
+
+
+@router.post("/meetings/{int:meeting_id}/participants", response={201: MeetingOut, **ERRORS})
+def add_participants(request: HttpRequest, meeting_id: int, payload: ParticipantsIn) -> Any:
+    """Participants: people, or a number of people per organisation and region."""
+    user = api_user(request)
+    m = _changeable_meeting(user, meeting_id)
+    rows = [{**r.model_dump(exclude={"organisation", "region"}),
+             "organisation": _org(r.organisation, "rows.organisation"),
+             "region": _region(r.region, "rows.region")} for r in payload.rows]
+    actions.do_add_participants(actor=user, channel=CHANNEL, meeting=m, rows=rows)
+    return Status(201, meeting_out(m))
+
+
+@router.post("/meetings/{int:meeting_id}/resolutions", response={201: ResolutionOut, **ERRORS})
+def add_resolution(request: HttpRequest, meeting_id: int, payload: ResolutionIn) -> Any:
+    """A resolution (kesepakatan), numbered in order."""
+    user = api_user(request)
+    m = _changeable_meeting(user, meeting_id)
+    session = None
+    if payload.session_id is not None:
+        session = m.sessions.filter(pk=payload.session_id).first()
+        if session is None:
+            raise ValidationFailed([DomainError("invalid_value", field="session_id")])
+    row = actions.do_add_resolution(actor=user, channel=CHANNEL, meeting=m, text=payload.text,
+                                    session=session)
+    return Status(201, resolution_out(row))
+
+
+@router.post("/resolutions/{int:resolution_id}/actions", response={201: ActionOut, **ERRORS})
+def create_action(request: HttpRequest, resolution_id: int, payload: ActionIn) -> Any:
+    """An action item of a resolution: owner organisations, person responsible, due date."""
+    from sdmkesos.core.models import User
+
+    user = api_user(request)
+    res = Resolution.objects.filter(
+        pk=resolution_id, meeting__in=Meeting.objects.restrict(user, VIEW)).first()
+    if res is None:
+        raise DomainError("not_found")
+    _require(user, CHANGE)
+    data = payload.model_dump(exclude={"owners", "responsible_user"})
+    if payload.responsible_user:
+        account = User.objects.filter(username=payload.responsible_user, is_active=True).first()
+        if account is None:
+            raise ValidationFailed([DomainError("invalid_value", field="responsible_user")])
+        data["responsible_user"] = account
+    owners = [_required_org(code, "owners") for code in payload.owners]
+    item = actions.do_create_action(actor=user, channel=CHANNEL, resolution=res, data=data,
+                                    owners=owners)
+    return Status(201, action_out(_actions_qs(user).get(pk=item.pk)))
+
+
+# --- letters ---------------------------------------------------------------------------------
+
+
+def letter_out(x: Letter) -> dict[str, Any]:
+    from django.urls import reverse
+
+    return {"id": x.pk, "number": x.number, "date": x.date, "subject": x.subject,
+            "body": x.body, "sender": x.sender.code, "action_id": x.action_id,
+            "recipients": [r.name for r in x.recipients.all()],
+            "signatory_name": x.signatory_name, "signatory_position": x.signatory_position,
+            "pdf_url": reverse("api:partnerships_letter_pdf", kwargs={"letter_id": x.pk})}
+
+
+@router.get("/letter-templates", response={200: list[TemplateOut], **ERRORS})
+def list_letter_templates(request: HttpRequest) -> Any:
+    api_user(request)
+    return [{"id": t.pk, "code": t.code, "name": t.name, "subject": t.subject,
+             "number_pattern": t.number_pattern} for t in LetterTemplate.objects.all()]
+
+
+@router.get("/letters", response={200: LetterPage, **ERRORS})
+def list_letters(request: HttpRequest, filters: Query[PageQuery],
+                 action_id: int | None = None) -> Any:
+    """Letters the caller may see (sender's scope, and the owners of the action item)."""
+    user = api_user(request)
+    qs = Letter.objects.restrict(user, VIEW).select_related("sender").prefetch_related(
+        "recipients")
+    if action_id is not None:
+        qs = qs.filter(action_id=action_id)
+    rows, count = page(qs.order_by("-date", "-id"), filters.limit, filters.offset)
+    return {"items": [letter_out(x) for x in rows], "count": count}
+
+
+@router.post("/letters", response={201: LetterOut, **ERRORS})
+def create_letter(request: HttpRequest, payload: LetterIn) -> Any:
+    """One numbered letter from a template to many organisations (one PDF page each); with
+    ``action_id`` it is logged against that action item (owners and organiser only)."""
+    user = api_user(request)
+    _require(user, ADD)
+    item = _visible(ActionItem, user, payload.action_id) if payload.action_id else None
+    key = payload.template.strip()
+    template = (LetterTemplate.objects.filter(pk=int(key)).first() if key.isdigit()
+                else LetterTemplate.objects.filter(code=key).first())
+    if template is None:
+        raise ValidationFailed([DomainError("unknown_code", field="template", value=key,
+                                            name="template")])
+    recipients: list[Organisation | str] = [
+        _required_org(code, "recipients") for code in payload.recipients]
+    recipients += [n.strip() for n in payload.recipient_names if n.strip()]
+    letter = actions.do_create_letter(
+        actor=user, channel=CHANNEL, template=template,
+        sender=_required_org(payload.sender, "sender"), recipients=recipients,
+        signatory_name=payload.signatory_name, signatory_position=payload.signatory_position,
+        date=payload.date, action=item)
+    return Status(201, letter_out(letter))
+
+
+def _visible_letter(user: Any, letter_id: int) -> Letter:
+    letter = (Letter.objects.restrict(user, VIEW).select_related("sender")
+              .prefetch_related("recipients").filter(pk=letter_id).first())
+    if letter is None:
+        raise DomainError("not_found")
+    return letter
+
+
+@router.get("/letters/{int:letter_id}", response={200: LetterOut, **ERRORS})
+def get_letter(request: HttpRequest, letter_id: int) -> Any:
+    return letter_out(_visible_letter(api_user(request), letter_id))
+
+
+@router.get("/letters/{int:letter_id}/pdf", url_name="partnerships_letter_pdf",
+            response={200: None, **ERRORS})
+def letter_pdf(request: HttpRequest, letter_id: int) -> Any:
+    """The letter as PDF (one page per recipient)."""
+    from django.http import HttpResponse
+
+    from .pdf import letter_pdf as render_pdf
+
+    letter = _visible_letter(api_user(request), letter_id)
+    response = HttpResponse(render_pdf(letter), content_type="application/pdf")
+    safe = "".join(c if c.isalnum() else "-" for c in letter.number)
+    response["Content-Disposition"] = f'attachment; filename="surat-{safe}.pdf"'
+    return response
 
 
 # --- appointments, pacts, dashboard, notifications -------------------------------------------

@@ -201,6 +201,25 @@ def _jatim(actor: Any) -> Any:
     return a
 
 
+def _link_training(actor: Any, agreement: Any) -> int:
+    """Link the training demo's batches at UPT PTKS Malang since the PKS was signed (if the
+    training demo ran) to the PKS, paid by the province: the agreement page then counts their
+    completed participants. Only records not linked yet; none found, nothing done."""
+    from sdmkesos.training.models import Batch
+
+    from . import actions
+
+    party = agreement.parties.filter(name="Pemerintah Provinsi Jawa Timur").first()
+    batches = Batch.objects.filter(organisation__code="UPT-PTKS-MALANG",
+                                   start_date__gte=D(2024, 10, 14),
+                                   agreement_link__isnull=True).order_by("start_date")[:4]
+    for batch in batches:
+        actions.do_link_delivery(actor=actor, channel="system", agreement=agreement,
+                                 target="batch", record=batch, party=party,
+                                 note="DEMO: angkatan UPT PTKS Malang di bawah PKS")
+    return len(batches)
+
+
 def _rakor(actor: Any, today: dt.date) -> Any:
     from sdmkesos.core.models import Organisation, Region
 
@@ -345,7 +364,7 @@ def seed_demo(*, actor: Any = None, today: dt.date | None = None) -> dict[str, i
     with transaction.atomic():
         ensure_templates()
         _kaltara(actor)
-        _jatim(actor)
+        _link_training(actor, _jatim(actor))
         _rakor(actor, today)
         _pacts(actor)
         actions.refresh_statuses(today)

@@ -166,6 +166,65 @@ class DeliveryForm(StyledForm):
     reference_url = forms.URLField(label=_("Tautan rujukan"), required=False,
                                    assume_scheme="https")
     note = forms.CharField(label=_("Keterangan"), max_length=255, required=False)
+    party = forms.ModelChoiceField(label=_("Pihak penyandang dana"), required=False,
+                                   queryset=Agreement.objects.none())
+
+    def __init__(self, *args: Any, agreement: Agreement | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if agreement is not None:
+            party = self.fields["party"]
+            assert isinstance(party, forms.ModelChoiceField)
+            party.queryset = agreement.parties.all()
+
+
+LINK_TARGETS = [("batch", _("Angkatan pelatihan")), ("scheme", _("Skema beasiswa")),
+                ("placement", _("Praktik lapangan")),
+                ("event", _("Kegiatan uji kompetensi (sertifikasi)"))]
+
+
+class LinkForm(StyledForm):
+    """Link one record of the training/certification apps (those the user may see, not yet
+    linked to an agreement) to the agreement it implements."""
+
+    target = forms.ChoiceField(label=_("Jenis kegiatan"), choices=LINK_TARGETS)
+    batch = forms.ModelChoiceField(label=_("Angkatan pelatihan"), required=False,
+                                   queryset=Agreement.objects.none())
+    scheme = forms.ModelChoiceField(label=_("Skema beasiswa"), required=False,
+                                    queryset=Agreement.objects.none())
+    placement = forms.ModelChoiceField(label=_("Praktik lapangan"), required=False,
+                                       queryset=Agreement.objects.none())
+    event = forms.ModelChoiceField(label=_("Kegiatan uji kompetensi"), required=False,
+                                   queryset=Agreement.objects.none())
+    party = forms.ModelChoiceField(label=_("Pihak penyandang dana"), required=False,
+                                   queryset=Agreement.objects.none())
+    budget = forms.DecimalField(
+        label=_("Anggaran terealisasi (Rp)"), min_value=0, max_digits=16, decimal_places=2,
+        required=False, help_text=_("Kosongkan untuk menghitung dari data kegiatan (biaya per "
+                                    "peserta x lulusan; biaya uji kompetensi)."))
+    note = forms.CharField(label=_("Keterangan"), max_length=255, required=False)
+
+    def __init__(self, *args: Any, agreement: Agreement | None = None, user: Any = None,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from .actions import link_target_model
+
+        for name, _label in LINK_TARGETS:
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            model = link_target_model(name)
+            field.queryset = (model.objects.restrict(user, "view")
+                              .filter(agreement_link__isnull=True))
+        if agreement is not None:
+            party = self.fields["party"]
+            assert isinstance(party, forms.ModelChoiceField)
+            party.queryset = agreement.parties.all()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        target = data.get("target")
+        if target and not data.get(target):
+            self.add_error(target, _("Pilih kegiatan yang ditautkan."))
+        return data
 
 
 class ResearchForm(StyledForm):

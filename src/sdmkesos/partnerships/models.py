@@ -249,8 +249,9 @@ class DeliveryPlan(models.Model):
 
 
 class Delivery(models.Model):
-    """What was delivered. ``reference_id``/``reference_url`` point at the training batch,
-    scholarship, certification or field practice record in its own app (linked later)."""
+    """Delivery entered by hand (or posted through the API) for what no app records: e.g.
+    volunteers trained by lecturers outside the registry, a research output. Records of the
+    training and certification apps are linked instead (``DeliveryLink``)."""
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE,
                                   related_name="deliveries")
@@ -263,6 +264,8 @@ class Delivery(models.Model):
     reference_id = models.CharField(_("id rujukan"), max_length=60, blank=True)
     reference_url = models.URLField(_("tautan rujukan"), blank=True)
     note = models.CharField(_("keterangan"), max_length=255, blank=True)
+    party = models.ForeignKey(AgreementParty, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="deliveries", verbose_name=_("pihak penyandang dana"))
 
     class Meta:
         ordering = ["-date", "-id"]
@@ -271,6 +274,64 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class DeliveryLink(models.Model):
+    """A record in the training or certification app that implements the agreement: a training
+    batch, a scholarship intake, a field practice placement or an assessment event. Exactly one
+    target is set; each record implements at most one agreement (one-to-one), so nothing is
+    counted twice. People and budget are computed from the linked record (``queries``);
+    ``budget`` overrides the computed amount (or gives it, where the record carries no cost).
+    ``party`` names the party whose funding paid for it (what a province's APBD bought)."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="links")
+    kind = models.CharField(_("jenis"), max_length=20, choices=DeliveryKind.choices,
+                            editable=False)
+    batch = models.OneToOneField("training.Batch", null=True, blank=True,
+                                 on_delete=models.CASCADE, related_name="agreement_link",
+                                 verbose_name=_("angkatan pelatihan"))
+    scheme = models.OneToOneField("training.ScholarshipScheme", null=True, blank=True,
+                                  on_delete=models.CASCADE, related_name="agreement_link",
+                                  verbose_name=_("skema beasiswa"))
+    placement = models.OneToOneField("training.FieldPlacement", null=True, blank=True,
+                                     on_delete=models.CASCADE, related_name="agreement_link",
+                                     verbose_name=_("praktik lapangan"))
+    event = models.OneToOneField("certification.AssessmentEvent", null=True, blank=True,
+                                 on_delete=models.CASCADE, related_name="agreement_link",
+                                 verbose_name=_("kegiatan uji kompetensi"))
+    party = models.ForeignKey(AgreementParty, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="links", verbose_name=_("pihak penyandang dana"))
+    budget = models.DecimalField(_("anggaran terealisasi (Rp)"), max_digits=16,
+                                 decimal_places=2, null=True, blank=True)
+    note = models.CharField(_("keterangan"), max_length=255, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    TARGETS = {"batch": DeliveryKind.TRAINING_BATCH, "scheme": DeliveryKind.SCHOLARSHIP,
+               "placement": DeliveryKind.FIELD_PRACTICE, "event": DeliveryKind.CERTIFICATION}
+
+    class Meta:
+        ordering = ["kind", "id"]
+        constraints = [models.CheckConstraint(
+            condition=(models.Q(batch__isnull=False, scheme__isnull=True,
+                                placement__isnull=True, event__isnull=True)
+                       | models.Q(batch__isnull=True, scheme__isnull=False,
+                                  placement__isnull=True, event__isnull=True)
+                       | models.Q(batch__isnull=True, scheme__isnull=True,
+                                  placement__isnull=False, event__isnull=True)
+                       | models.Q(batch__isnull=True, scheme__isnull=True,
+                                  placement__isnull=True, event__isnull=False)),
+            name="partnership_link_one_target")]
+        verbose_name = _("kegiatan tertaut")
+        verbose_name_plural = _("kegiatan tertaut")
+
+    def __str__(self) -> str:
+        return str(self.target)
+
+    @property
+    def target(self) -> Any:
+        return self.batch or self.scheme or self.placement or self.event
 
 
 class ResearchActivity(models.Model):

@@ -34,6 +34,7 @@ from .models import (
     AgreementDocument,
     AgreementParty,
     Appointment,
+    DeliveryLink,
     Letter,
     LetterTemplate,
     Meeting,
@@ -229,11 +230,14 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     for f in funding:
         by_year[f.year] += f.amount
     children = Agreement.objects.restrict(user, VIEW).filter(parent=agreement)
+    linked = queries.linked_deliveries(agreement.links.all())
     return render(request, "partnerships/agreement_detail.html", {
         "a": agreement, "parties": agreement.parties.all(), "funding": funding,
         "funding_by_year": sorted(by_year.items()), "funding_total": sum(by_year.values()),
-        "delivery": queries.delivery_summary(agreement),
-        "deliveries": agreement.deliveries.all(), "research": agreement.research.all(),
+        "delivery": queries.delivery_summary(agreement, linked),
+        "by_party_year": queries.delivery_by_party_year(agreement, linked),
+        "linked": linked, "deliveries": agreement.deliveries.select_related("party"),
+        "research": agreement.research.all(),
         "documents": agreement.documents.all(), "children": children,
         "history": audit.history(agreement)[:100],
         "can_change": _can_change(Agreement, user, pk),
@@ -278,7 +282,8 @@ def _agreement_child(request: HttpRequest, pk: int, form_cls: Any, title: str,
                      multipart: bool = False, **kwargs: Any) -> HttpResponse:
     user: Any = request.user
     agreement = _get(Agreement, user, pk, CHANGE)
-    extra = {"agreement": agreement} if form_cls is forms.FundingForm else {}
+    extra = ({"agreement": agreement}
+             if form_cls in (forms.FundingForm, forms.DeliveryForm) else {})
     form = form_cls(request.POST or None, request.FILES or None, **extra, **kwargs)
     back = reverse("partnerships:agreement_detail", args=[pk])
     done = _run_form(request, form, lambda d: run(user, agreement, d), _("Tersimpan."), back)
@@ -329,6 +334,33 @@ def delivery_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _agreement_child(request, pk, forms.DeliveryForm, _("Catat realisasi"),
                             lambda u, a, d: actions.do_add_delivery(actor=u, channel=WEB,
                                                                     agreement=a, data=d))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def link_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Link a training batch, scholarship intake, field placement or assessment event (one the
+    user may see) to the agreement it implements."""
+    user: Any = request.user
+
+    def run(u: Any, a: Agreement, d: dict[str, Any]) -> Any:
+        return actions.do_link_delivery(actor=u, channel=WEB, agreement=a, target=d["target"],
+                                        record=d[d["target"]], party=d.get("party"),
+                                        budget=d.get("budget"), note=d.get("note") or "")
+
+    return _agreement_child(request, pk, forms.LinkForm, _("Tautkan kegiatan"), run,
+                            agreement=_get(Agreement, user, pk, CHANGE), user=user)
+
+
+@login_required
+@require_POST
+def link_delete(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
+    user: Any = request.user
+    agreement = _get(Agreement, user, pk, CHANGE)
+    link = get_object_or_404(DeliveryLink, pk=link_pk, agreement=agreement)
+    actions.do_unlink_delivery(actor=user, channel=WEB, link=link)
+    messages.success(request, _("Tautan kegiatan dihapus."))
+    return redirect("partnerships:agreement_detail", pk=pk)
 
 
 @login_required

@@ -256,6 +256,11 @@ class Batch(Managed):
     def __str__(self) -> str:
         return self.name or f"{self.programme.name} angkatan {self.number}"
 
+    @property
+    def code(self) -> str:
+        """``<programme code>-<number>`` (``PDPS-3``): how sheets name the batch."""
+        return f"{self.programme.code}-{self.number}"
+
 
 class BatchSession(models.Model):
     batch = models.ForeignKey(Batch, on_delete=models.CASCADE, related_name="sessions")

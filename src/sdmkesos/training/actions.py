@@ -57,8 +57,8 @@ OVERLAP_STATUSES = (NS.NOMINATED, NS.APPROVED, NS.WAITLISTED, NS.ENROLLED, NS.CO
                     NS.NOT_COMPLETED)
 CLOSED_BATCH = (BatchStatus.FINISHED, BatchStatus.CANCELLED)
 PROGRAMME_FIELDS = ["code", "name", "type", "mode", "jp", "days", "description",
-                    "cost_per_participant", "min_education", "asn_only", "is_active",
-                    "organisation"]
+                    "cost_per_participant", "min_education", "asn_only", "min_attendance",
+                    "is_active", "organisation"]
 VENUE_FIELDS = ["name", "venue_region", "address", "capacity", "daily_cost", "is_active",
                 "organisation"]
 TRAINER_FIELDS = ["name", "person", "kind", "home_region", "max_days_per_year", "is_active",
@@ -132,6 +132,9 @@ def do_save_programme(*, actor: Any, channel: str, data: dict[str, Any],
         if obj.cost_per_participant is not None and Decimal(obj.cost_per_participant) < 0:
             errors.append(DomainError("invalid_value", field="cost_per_participant",
                                       message="Biaya tidak boleh negatif."))
+        if not 0 <= int(obj.min_attendance or 0) <= 100:
+            errors.append(err("attendance_percent_range", field="min_attendance",
+                              value=obj.min_attendance))
         for comp, level in (competencies or {}).items():
             if not isinstance(level, int) or not 1 <= level <= 5:
                 errors.append(err("level_range", field=f"competencies.{comp.code}", value=level))
@@ -603,6 +606,28 @@ def do_record_scores(*, actor: Any, channel: str, nomination: Nomination,
     return current
 
 
+def attendance_rate(nomination: Nomination, batch: Batch) -> tuple[int, int]:
+    """(sessions attended ``hadir``, sessions of the batch)."""
+    sessions = batch.sessions.count()
+    present = Attendance.objects.filter(nomination=nomination, session__batch=batch,
+                                        status=AttendanceStatus.PRESENT).count()
+    return present, sessions
+
+
+def _check_attendance(nomination: Nomination, batch: Batch) -> None:
+    """A pass needs the programme's minimum attendance (share of the batch's sessions marked
+    present; excused and sick count as absent). No rule when the minimum is 0 or the batch has
+    no sessions."""
+    minimum = batch.programme.min_attendance
+    if not minimum:
+        return
+    present, sessions = attendance_rate(nomination, batch)
+    if sessions and present * 100 < minimum * sessions:
+        raise err("attendance_below_minimum", field="passed", person=nomination.person.name,
+                  present=present, sessions=sessions,
+                  percent=int(100 * present / sessions), minimum=minimum)
+
+
 def do_complete(*, actor: Any, channel: str, nomination: Nomination, passed: bool,
                 completed_on: dt.date | None = None, certificate_number: str = "",
                 note: str = "") -> Nomination:
@@ -612,6 +637,8 @@ def do_complete(*, actor: Any, channel: str, nomination: Nomination, passed: boo
     completed_on = completed_on or dt.date.today()
     with transaction.atomic():
         current, batch = _managed_nomination(actor, nomination, NS.ENROLLED, open_only=False)
+        if passed:
+            _check_attendance(current, batch)
         before = audit.snapshot(current, NOMINATION_FIELDS)
         current.status = NS.COMPLETED if passed else NS.NOT_COMPLETED
         current.completed_on = completed_on if passed else None

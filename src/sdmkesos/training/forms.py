@@ -63,6 +63,9 @@ class ProgrammeForm(DomainForm):
     min_education = forms.ModelChoiceField(label=_("Pendidikan minimal"), required=False,
                                            queryset=EducationLevel.objects.all())
     asn_only = forms.BooleanField(label=_("Khusus ASN"), required=False)
+    min_attendance = forms.IntegerField(label=_("Kehadiran minimal untuk lulus (%)"),
+                                        min_value=0, max_value=100, initial=0,
+                                        required=False, help_text=_("0: tanpa syarat"))
     prerequisites = forms.ModelMultipleChoiceField(
         label=_("Prasyarat (sudah lulus)"), required=False, queryset=Programme.objects.all(),
         widget=forms.SelectMultiple(attrs={"size": 4}))
@@ -93,8 +96,10 @@ class ProgrammeForm(DomainForm):
 
     def data_for_action(self) -> dict[str, Any]:
         keys = ("code", "name", "type", "mode", "jp", "days", "organisation",
-                "cost_per_participant", "description", "min_education", "asn_only", "is_active")
-        return {k: self.cleaned_data[k] for k in keys}
+                "cost_per_participant", "description", "min_education", "asn_only", "min_attendance", "is_active")
+        data = {k: self.cleaned_data[k] for k in keys}
+        data["min_attendance"] = data["min_attendance"] or 0
+        return data
 
 
 class VenueForm(DomainForm):

@@ -111,6 +111,10 @@ class Programme(Managed):
                                       on_delete=models.PROTECT, related_name="+",
                                       verbose_name=_("pendidikan minimal"))
     asn_only = models.BooleanField(_("khusus ASN"), default=False)
+    min_attendance = models.PositiveSmallIntegerField(
+        _("kehadiran minimal (%)"), default=0, validators=[MaxValueValidator(100)],
+        help_text=_("Peserta di bawah persentase kehadiran ini tidak dapat dinyatakan lulus "
+                    "(0: tanpa syarat)."))
     prerequisites = models.ManyToManyField("self", symmetrical=False, blank=True,
                                            related_name="+",
                                            verbose_name=_("prasyarat (sudah lulus)"))

@@ -96,7 +96,8 @@ class ProgrammeForm(DomainForm):
 
     def data_for_action(self) -> dict[str, Any]:
         keys = ("code", "name", "type", "mode", "jp", "days", "organisation",
-                "cost_per_participant", "description", "min_education", "asn_only", "min_attendance", "is_active")
+                "cost_per_participant", "description", "min_education", "asn_only",
+                "min_attendance", "is_active")
         data = {k: self.cleaned_data[k] for k in keys}
         data["min_attendance"] = data["min_attendance"] or 0
         return data

@@ -13,6 +13,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
 from sdmkesos.competency.models import Assessment
@@ -20,6 +22,7 @@ from sdmkesos.core.audit import AuditEvent
 from sdmkesos.imports.engine import run_import
 from sdmkesos.imports.models import ImportJob
 from sdmkesos.training.models import Nomination
+from sdmkesos.training.sheets import parse_batch_code
 
 from . import factories as f
 
@@ -167,3 +170,28 @@ def test_templates_and_web_upload(kind, client, users, world, tmp_path, immediat
     # A worker (no import right) cannot upload.
     client.force_login(users["pekerja"])
     assert client.post(reverse("imports:upload"), {"kind": kind}).status_code == 403
+
+
+# --- the batch code, property-based ---------------------------------------------------------
+
+CODES = st.from_regex(r"[A-Z][A-Z0-9.]{0,8}(-[A-Z0-9]{1,8}){0,2}", fullmatch=True)
+
+
+@given(CODES, st.integers(min_value=1, max_value=32767))
+def test_batch_code_round_trip(programme, number):
+    assert parse_batch_code(f"{programme}-{number}") == (programme, number)
+    assert parse_batch_code(f"  {programme}-{number} ") == (programme, number)
+
+
+@given(st.text(max_size=20))
+def test_batch_code_never_crashes(raw):
+    parsed = parse_batch_code(raw)
+    if parsed is not None:
+        programme, number = parsed
+        assert programme and number >= 1 and int(raw.strip().rpartition("-")[2]) == number
+
+
+def test_batch_code_refusals():
+    assert parse_batch_code("PDPS") is None and parse_batch_code("-3") is None
+    assert parse_batch_code("PDPS-0") is None and parse_batch_code("PDPS-x") is None
+    assert parse_batch_code("TAGANA-DASAR-12") == ("TAGANA-DASAR", 12)

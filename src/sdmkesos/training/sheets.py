@@ -78,15 +78,25 @@ def _person(state: SheetState, nik: str) -> Any:
     return state.people[nik]
 
 
+def parse_batch_code(code: str) -> tuple[str, int] | None:
+    """``PDPS-3`` → (``PDPS``, 3); programme codes may contain hyphens (``TAGANA-DASAR-2``).
+    None when the text has no ``-<number>`` ending or no programme part."""
+    programme, _, number = code.strip().rpartition("-")
+    programme = programme.strip()
+    if not programme or not number.isascii() or not number.isdigit() or int(number) < 1:
+        return None
+    return programme, int(number)
+
+
 def batch_by_code(code: str) -> Any:
     """``PDPS-3`` → the batch (programme PDPS, number 3), or None."""
     from .models import Batch
 
-    programme, _, number = code.strip().rpartition("-")
-    if not programme or not number.isdigit():
+    parsed = parse_batch_code(code)
+    if parsed is None:
         return None
     return Batch.objects.select_related("programme").filter(
-        programme__code__iexact=programme, number=int(number)).first()
+        programme__code__iexact=parsed[0], number=parsed[1]).first()
 
 
 def _validate(rows: list[tuple[int, dict[str, Any]]], state: SheetState,

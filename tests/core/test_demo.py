@@ -32,6 +32,11 @@ ASN_AND_JF = {"asn_dinsos", "asn_kemensos", "pekerja_sosial", "penyuluh_sosial",
 @pytest.fixture(scope="module")
 def catalogue(django_db_setup: Any, django_db_blocker: Any) -> Catalogue:
     with django_db_blocker.unblock():
+        # A transactional test run earlier on the same worker flushes the reference data.
+        if not Organisation.objects.filter(code="DINSOS-35.07").exists():
+            from sdmkesos.core.reference import setup_reference_data
+
+            setup_reference_data()
         return catalogue_from_database()
 
 

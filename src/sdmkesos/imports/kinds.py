@@ -124,5 +124,23 @@ register(ImportKind(
     history.validate_employment, history.write_employment, tuple(history.EMPLOYMENT_EXAMPLE)))
 
 
+
+def _register_training_kinds() -> None:
+    """Training participants and competency assessments (declared in ``training.sheets``)."""
+    from sdmkesos.training import sheets
+
+    register(ImportKind(
+        "training_participants", _("Peserta pelatihan"), sheets.PARTICIPANT_COLUMNS,
+        sheets.start, sheets.validate_participants, sheets.write_participants,
+        tuple(sheets.PARTICIPANT_EXAMPLE)))
+    register(ImportKind(
+        "competency_assessments", _("Penilaian kompetensi"), sheets.ASSESSMENT_COLUMNS,
+        sheets.start, sheets.validate_assessments, sheets.write_assessments,
+        tuple(sheets.ASSESSMENT_EXAMPLE)))
+
+
+_register_training_kinds()
+
+
 def get_kind(name: str) -> ImportKind:
     return KINDS[name]

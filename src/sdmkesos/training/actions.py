@@ -57,8 +57,8 @@ OVERLAP_STATUSES = (NS.NOMINATED, NS.APPROVED, NS.WAITLISTED, NS.ENROLLED, NS.CO
                     NS.NOT_COMPLETED)
 CLOSED_BATCH = (BatchStatus.FINISHED, BatchStatus.CANCELLED)
 PROGRAMME_FIELDS = ["code", "name", "type", "mode", "jp", "days", "description",
-                    "cost_per_participant", "min_education", "asn_only", "is_active",
-                    "organisation"]
+                    "cost_per_participant", "min_education", "asn_only", "min_attendance",
+                    "is_active", "organisation"]
 VENUE_FIELDS = ["name", "venue_region", "address", "capacity", "daily_cost", "is_active",
                 "organisation"]
 TRAINER_FIELDS = ["name", "person", "kind", "home_region", "max_days_per_year", "is_active",
@@ -132,6 +132,9 @@ def do_save_programme(*, actor: Any, channel: str, data: dict[str, Any],
         if obj.cost_per_participant is not None and Decimal(obj.cost_per_participant) < 0:
             errors.append(DomainError("invalid_value", field="cost_per_participant",
                                       message="Biaya tidak boleh negatif."))
+        if not 0 <= int(obj.min_attendance or 0) <= 100:
+            errors.append(err("attendance_percent_range", field="min_attendance",
+                              value=obj.min_attendance))
         for comp, level in (competencies or {}).items():
             if not isinstance(level, int) or not 1 <= level <= 5:
                 errors.append(err("level_range", field=f"competencies.{comp.code}", value=level))
@@ -603,6 +606,28 @@ def do_record_scores(*, actor: Any, channel: str, nomination: Nomination,
     return current
 
 
+def attendance_rate(nomination: Nomination, batch: Batch) -> tuple[int, int]:
+    """(sessions attended ``hadir``, sessions of the batch)."""
+    sessions = batch.sessions.count()
+    present = Attendance.objects.filter(nomination=nomination, session__batch=batch,
+                                        status=AttendanceStatus.PRESENT).count()
+    return present, sessions
+
+
+def _check_attendance(nomination: Nomination, batch: Batch) -> None:
+    """A pass needs the programme's minimum attendance (share of the batch's sessions marked
+    present; excused and sick count as absent). No rule when the minimum is 0 or the batch has
+    no sessions."""
+    minimum = batch.programme.min_attendance
+    if not minimum:
+        return
+    present, sessions = attendance_rate(nomination, batch)
+    if sessions and present * 100 < minimum * sessions:
+        raise err("attendance_below_minimum", field="passed", person=nomination.person.name,
+                  present=present, sessions=sessions,
+                  percent=int(100 * present / sessions), minimum=minimum)
+
+
 def do_complete(*, actor: Any, channel: str, nomination: Nomination, passed: bool,
                 completed_on: dt.date | None = None, certificate_number: str = "",
                 note: str = "") -> Nomination:
@@ -612,6 +637,8 @@ def do_complete(*, actor: Any, channel: str, nomination: Nomination, passed: boo
     completed_on = completed_on or dt.date.today()
     with transaction.atomic():
         current, batch = _managed_nomination(actor, nomination, NS.ENROLLED, open_only=False)
+        if passed:
+            _check_attendance(current, batch)
         before = audit.snapshot(current, NOMINATION_FIELDS)
         current.status = NS.COMPLETED if passed else NS.NOT_COMPLETED
         current.completed_on = completed_on if passed else None
@@ -784,3 +811,188 @@ def do_save_placement(*, actor: Any, channel: str, data: dict[str, Any],
         obj.save()
         _audit_save(actor, channel, obj, PLACEMENT_FIELDS, before, creating)
     return obj
+
+
+# --- training plans -------------------------------------------------------------------------
+
+
+def do_create_plan(*, actor: Any, channel: str, name: str, organisation: Organisation,
+                   region: Any, parameters: dict[str, Any],
+                   result: dict[str, Any] | None = None, enqueue: bool = True) -> Any:
+    """Record a training-plan request (target region within the actor's scope, organiser the
+    actor manages) and queue the optimiser (``training.tasks.run_training_plan``). With
+    ``result`` (a plan JSON made elsewhere, e.g. by the CLI) the plan is stored as a draft."""
+    from sdmkesos.core.scoping import scope_for
+
+    from .models import PlanStatus, TrainingPlan
+    from .tasks import run_training_plan
+
+    _require_manager(actor, organisation)
+    scope = scope_for(actor)
+    if region is None and not scope.unrestricted:
+        raise ValidationFailed([err("plan_region_required", field="region")])
+    if region is not None and not scope.unrestricted and not scope.covers_region(region.code):
+        raise DomainError("out_of_scope", field="region")
+    name = (name or "").strip()[:200]
+    if not name:
+        raise ValidationFailed([DomainError("required", field="name")])
+    with transaction.atomic():
+        plan = TrainingPlan(name=name, organisation=organisation, parameters=parameters,
+                            created_by=actor if getattr(actor, "pk", None) else None)
+        plan.set_region(region)
+        if result is not None:
+            plan.result = result
+            plan.status = PlanStatus.DRAFT
+        plan.save()
+        audit.record(actor=actor, channel=channel, action="plan.create", obj=plan,
+                     changes={"name": [None, name], "organisation": [None, organisation.code],
+                              "parameters": [None, parameters]},
+                     region_code=plan.region_id or "")
+        if result is None and enqueue:
+            plan_id = plan.pk
+            transaction.on_commit(lambda: run_training_plan.enqueue(plan_id))
+    return plan
+
+
+def mark_plan_running(plan: Any) -> bool:
+    """The task takes a queued plan (no audit: a status the task owns). False when it is no
+    longer queued."""
+    from .models import PlanStatus, TrainingPlan
+
+    return bool(TrainingPlan.objects.filter(pk=plan.pk, status=PlanStatus.QUEUED).update(
+        status=PlanStatus.RUNNING))
+
+
+def do_finish_plan(*, plan: Any, result: dict[str, Any] | None, summary: dict[str, Any],
+                   failure: str = "") -> Any:
+    """The task stores the optimiser's plan (status draft) or the failure (status failed)."""
+    from django.utils import timezone
+
+    from .models import PlanStatus, TrainingPlan
+
+    with transaction.atomic():
+        current = TrainingPlan.objects.select_for_update().get(pk=plan.pk)
+        current.result = result
+        current.summary = summary
+        current.failure = failure
+        current.status = PlanStatus.FAILED if failure else PlanStatus.DRAFT
+        current.finished_at = timezone.now()
+        current.save()
+        changes: dict[str, Any] = {"status": [PlanStatus.RUNNING, current.status]}
+        if result:
+            changes["result"] = [None, {k: result.get(k) for k in
+                                        ("objective", "bound", "gap", "trained")}]
+        audit.record(actor=None, channel="system", action="plan.solve", obj=current,
+                     changes=changes, region_code=current.region_id or "")
+    return current
+
+
+def do_accept_plan(*, actor: Any, channel: str, plan: Any) -> list[Batch]:
+    """Create the plan's batches (status *rencana*, organiser = the plan's), assign their
+    trainers and nominate their participants through ``do_save_batch``, ``do_assign_trainer``
+    and ``do_nominate`` — the same checks apply. All or nothing: every conflict found (a trainer
+    or participant busy since solving, a person out of the actor's scope or no longer eligible,
+    a venue too small) is listed and nothing is saved."""
+    from django.utils import timezone
+
+    from .models import PlanStatus, TrainingPlan
+
+    with transaction.atomic():
+        current: TrainingPlan = TrainingPlan.objects.select_for_update(of=SELF).select_related(
+            "organisation").get(pk=plan.pk)
+        if not TrainingPlan.objects.restrict(actor, "view").filter(pk=current.pk).exists():
+            raise DomainError("out_of_scope")
+        _require_manager(actor, current.organisation)
+        if current.status != PlanStatus.DRAFT:
+            raise err("plan_not_draft", status=current.get_status_display())
+        data = current.result or {}
+        entries = data.get("batches") or []
+        if not entries:
+            raise err("plan_empty")
+        problems: list[DomainError] = []
+        created: list[Batch] = []
+        programmes = {p.code: p for p in Programme.objects.filter(
+            code__in={str(b.get("programme")) for b in entries})}
+        venue_ids = {int(b["venue"]) for b in entries if str(b.get("venue", "")).isdigit()}
+        venues = {str(v.pk): v for v in Venue.objects.filter(pk__in=venue_ids)}
+        trainer_ids = {int(t) for b in entries for t in b.get("trainers", [])
+                       if str(t).isdigit()}
+        trainers = {str(t.pk): t for t in Trainer.objects.filter(pk__in=trainer_ids)}
+        person_ids = {int(p) for b in entries for p in b.get("participants", [])
+                      if str(p).isdigit()}
+        persons = {str(p.pk): p for p in Person.objects.filter(pk__in=person_ids)}
+
+        def problem(entry: dict[str, Any], reason: str) -> None:
+            problems.append(err("plan_batch_problem", field=str(entry.get("id", "")),
+                                batch=entry.get("id", "?"), programme=entry.get("programme"),
+                                start=entry.get("start"), end=entry.get("end"),
+                                reason=reason))
+
+        for entry in entries:
+            programme = programmes.get(str(entry.get("programme")))
+            venue = venues.get(str(entry.get("venue")))
+            if programme is None:
+                problem(entry, err("plan_unknown", what=_t("Program"),
+                                   value=entry.get("programme")).message)
+                continue
+            if venue is None:
+                problem(entry, err("plan_unknown", what=_t("Tempat"),
+                                   value=entry.get("venue")).message)
+                continue
+            seats = len(entry.get("participants", []))
+            try:
+                new = do_save_batch(actor=actor, channel=channel, data={
+                    "programme": programme, "venue": venue,
+                    "venue_region": venue.venue_region,
+                    "start_date": dt.date.fromisoformat(entry["start"]),
+                    "end_date": dt.date.fromisoformat(entry["end"]),
+                    "capacity": seats or 1,
+                    "status": BatchStatus.PLANNED, "organisation": current.organisation,
+                    "name": f"{programme.name} — {current.name}"[:200]})
+            except DomainError as error:
+                problem(entry, error.message)
+                continue
+            except ValidationFailed as error:
+                problem(entry, "; ".join(e.message for e in error.errors))
+                continue
+            created.append(new)
+            for tid in entry.get("trainers", []):
+                trainer = trainers.get(str(tid))
+                if trainer is None:
+                    problem(entry, err("plan_unknown", what=_t("Pengajar"), value=tid).message)
+                    continue
+                try:
+                    do_assign_trainer(actor=actor, channel=channel, batch=new, trainer=trainer)
+                except DomainError as error:
+                    problem(entry, error.message)
+            for pid in entry.get("participants", []):
+                person = persons.get(str(pid))
+                if person is None:
+                    problem(entry, err("plan_unknown", what=_t("Orang"), value=pid).message)
+                    continue
+                try:
+                    do_nominate(actor=actor, channel=channel, batch=new, person=person,
+                                note=f"rencana #{current.pk}")
+                except DomainError as error:
+                    problem(entry, f"{person.name}: {error.message}"
+                            if error.code == "out_of_scope" else error.message)
+        if problems:
+            raise ValidationFailed([err("plan_conflicts", count=len(problems)), *problems])
+        current.status = PlanStatus.ACCEPTED
+        current.accepted_by = actor if getattr(actor, "pk", None) else None
+        current.accepted_at = timezone.now()
+        current.save()
+        current.batches.set(created)
+        audit.record(actor=actor, channel=channel, action="plan.accept", obj=current,
+                     changes={"status": [PlanStatus.DRAFT, PlanStatus.ACCEPTED],
+                              "batches": [None, [b.pk for b in created]],
+                              "nominations": [None, sum(len(e.get("participants", []))
+                                                        for e in entries)]},
+                     region_code=current.region_id or "")
+    return created
+
+
+def _t(text: str) -> str:
+    from django.utils.translation import gettext
+
+    return gettext(text)

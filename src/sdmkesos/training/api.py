@@ -66,6 +66,7 @@ class ProgrammeOut(Schema):
     eligible_categories: list[str]
     min_education: str | None
     asn_only: bool
+    min_attendance: int
     prerequisites: list[str]
     is_active: bool
 
@@ -89,6 +90,8 @@ class ProgrammeIn(Schema):
     eligible_categories: list[str] = []
     min_education: str | None = None
     asn_only: bool = False
+    min_attendance: int = Field(0, ge=0, le=100, description="percent of sessions present "
+                                "needed to pass (0: no rule)")
     prerequisites: list[str] = []
     is_active: bool = True
 
@@ -334,7 +337,7 @@ def programme_out(p: Programme) -> dict[str, Any]:
                              for pc in p.competencies.select_related("competency")},
             "eligible_categories": sorted(p.eligible_categories.values_list("code", flat=True)),
             "min_education": p.min_education.code if p.min_education else None,
-            "asn_only": p.asn_only,
+            "asn_only": p.asn_only, "min_attendance": p.min_attendance,
             "prerequisites": sorted(p.prerequisites.values_list("code", flat=True)),
             "is_active": p.is_active}
 

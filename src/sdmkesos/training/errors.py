@@ -44,12 +44,24 @@ MESSAGES: dict[str, Any] = {
     "rating_range": _("Penilaian harus 1 sampai 5."),
     "code_taken": _("Kode {value} sudah dipakai."),
     "level_range": _("Level harus 1 sampai 5 (diisi {value})."),
+    "attendance_below_minimum": _(
+        "{person} hadir {present} dari {sessions} sesi ({percent}%), di bawah kehadiran minimal "
+        "program {minimum}%: tidak dapat dinyatakan lulus."),
+    "attendance_percent_range": _("Kehadiran minimal harus 0 sampai 100 (diisi {value})."),
+    "plan_region_required": _("Pilih wilayah sasaran di dalam lingkup Anda."),
+    "plan_not_draft": _("Rencana ini berstatus {status}; hanya rencana draf yang dapat "
+                        "diterima."),
+    "plan_empty": _("Rencana ini tidak berisi angkatan."),
+    "plan_unknown": _("{what} {value} dalam rencana tidak ada (lagi) di data."),
+    "plan_conflicts": _("Rencana tidak diterima; tidak ada yang disimpan. Bentrok: {count}."),
+    "plan_batch_problem": _("Angkatan {batch} ({programme}, {start} s.d. {end}): {reason}"),
 }
 # Refusals that are conflicts with existing data (HTTP 409 in the API).
 CONFLICTS = frozenset({"trainer_double_booked", "trainer_unavailable", "trainer_overloaded",
                        "participant_overlap", "batch_full", "over_venue_capacity",
                        "capacity_below_enrolled", "already_nominated", "number_taken",
-                       "quota_full", "feedback_exists", "code_taken"})
+                       "quota_full", "feedback_exists", "code_taken", "plan_not_draft",
+                       "plan_conflicts", "attendance_below_minimum"})
 
 
 def err(code: str, field: str | None = None, **params: Any) -> DomainError:

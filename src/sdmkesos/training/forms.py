@@ -63,6 +63,9 @@ class ProgrammeForm(DomainForm):
     min_education = forms.ModelChoiceField(label=_("Pendidikan minimal"), required=False,
                                            queryset=EducationLevel.objects.all())
     asn_only = forms.BooleanField(label=_("Khusus ASN"), required=False)
+    min_attendance = forms.IntegerField(label=_("Kehadiran minimal untuk lulus (%)"),
+                                        min_value=0, max_value=100, initial=0,
+                                        required=False, help_text=_("0: tanpa syarat"))
     prerequisites = forms.ModelMultipleChoiceField(
         label=_("Prasyarat (sudah lulus)"), required=False, queryset=Programme.objects.all(),
         widget=forms.SelectMultiple(attrs={"size": 4}))
@@ -93,8 +96,11 @@ class ProgrammeForm(DomainForm):
 
     def data_for_action(self) -> dict[str, Any]:
         keys = ("code", "name", "type", "mode", "jp", "days", "organisation",
-                "cost_per_participant", "description", "min_education", "asn_only", "is_active")
-        return {k: self.cleaned_data[k] for k in keys}
+                "cost_per_participant", "description", "min_education", "asn_only",
+                "min_attendance", "is_active")
+        data = {k: self.cleaned_data[k] for k in keys}
+        data["min_attendance"] = data["min_attendance"] or 0
+        return data
 
 
 class VenueForm(DomainForm):
@@ -270,3 +276,84 @@ class PlacementForm(DomainForm):
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["host"].queryset = manageable_organisations(user)  # type: ignore[attr-defined]
+
+
+class PlanForm(DomainForm):
+    """A training-plan request: the target group (region within the user's scope, category,
+    optionally a competency and "without programme X"), candidate programmes, horizon, budget
+    and the solver's time limit."""
+
+    name = forms.CharField(label=_("Nama rencana"), max_length=200)
+    organisation = forms.ModelChoiceField(label=_("Penyelenggara angkatan"),
+                                          queryset=Organisation.objects.none())
+    region = RegionField(label=_("Wilayah sasaran"), queryset=Region.objects.none(),
+                         required=False)
+    category = forms.ModelChoiceField(label=_("Kategori SDM"), required=False,
+                                      queryset=WorkforceCategory.objects.all(),
+                                      to_field_name="code")
+    competency = forms.ModelChoiceField(label=_("Hanya kesenjangan kompetensi"), required=False,
+                                        queryset=Competency.objects.all(),
+                                        to_field_name="code")
+    without_programme = forms.ModelChoiceField(
+        label=_("Hanya yang belum mengikuti program"), required=False,
+        queryset=Programme.objects.filter(is_active=True), to_field_name="code")
+    programmes = forms.ModelMultipleChoiceField(
+        label=_("Program kandidat (kosong: semua yang aktif)"), required=False,
+        queryset=Programme.objects.filter(is_active=True), to_field_name="code",
+        widget=forms.CheckboxSelectMultiple)
+    start = forms.DateField(label=_("Horizon mulai"), widget=DateInput)
+    end = forms.DateField(label=_("Horizon selesai"), widget=DateInput)
+    budget = forms.DecimalField(label=_("Anggaran (Rp, kosong: tanpa batas)"), required=False,
+                                min_value=0, decimal_places=0, max_digits=16)
+    time_limit = forms.IntegerField(label=_("Batas waktu hitung (detik)"), min_value=5,
+                                    max_value=600, initial=60)
+    min_batch = forms.IntegerField(label=_("Peserta minimal per angkatan"), min_value=1,
+                                   max_value=200, initial=10)
+    max_batch = forms.IntegerField(label=_("Peserta maksimal per angkatan"), min_value=1,
+                                   max_value=500, initial=30)
+    asn_weight = forms.DecimalField(label=_("Bobot prioritas ASN (non-ASN = 1)"), min_value=0,
+                                    max_value=100, initial=2, decimal_places=2)
+    max_km = forms.IntegerField(label=_("Jarak maksimal ke tempat (km, kosong: tanpa batas)"),
+                                min_value=1, required=False, initial=250)
+
+    field_aliases = {"region": "region", "organisation": "organisation"}
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from sdmkesos.core.scoping import scope_for
+
+        self.fields["organisation"].queryset = manageable_organisations(user)  # type: ignore[attr-defined]
+        scope = scope_for(user)
+        regions = _regions()
+        if not scope.unrestricted:
+            q = Q(pk__in=[])
+            for code in scope.region_codes:
+                q |= Q(code=code) | Q(code__startswith=code + ".")
+            regions = regions.filter(q)
+            self.fields["region"].required = True
+        self.fields["region"].queryset = regions  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", _("Tanggal selesai sebelum tanggal mulai."))
+        if data.get("min_batch") and data.get("max_batch") and (
+                data["max_batch"] < data["min_batch"]):
+            self.add_error("max_batch", _("Lebih kecil dari peserta minimal."))
+        return data
+
+    def parameters(self, language: str = "id") -> dict[str, Any]:
+        d = self.cleaned_data
+        return {
+            "region": d["region"].code if d.get("region") else "",
+            "category": d["category"].code if d.get("category") else "",
+            "competency": d["competency"].code if d.get("competency") else "",
+            "programmes": sorted(p.code for p in d.get("programmes") or []),
+            "without_programme": (d["without_programme"].code if d.get("without_programme")
+                                  else ""),
+            "start": d["start"].isoformat(), "end": d["end"].isoformat(),
+            "budget": None if d.get("budget") is None else float(d["budget"]),
+            "time_limit": d["time_limit"], "min_batch": d["min_batch"],
+            "max_batch": d["max_batch"], "asn_weight": float(d["asn_weight"]),
+            "max_km": d.get("max_km"), "language": language,
+        }

@@ -111,6 +111,10 @@ class Programme(Managed):
                                       on_delete=models.PROTECT, related_name="+",
                                       verbose_name=_("pendidikan minimal"))
     asn_only = models.BooleanField(_("khusus ASN"), default=False)
+    min_attendance = models.PositiveSmallIntegerField(
+        _("kehadiran minimal (%)"), default=0, validators=[MaxValueValidator(100)],
+        help_text=_("Peserta di bawah persentase kehadiran ini tidak dapat dinyatakan lulus "
+                    "(0: tanpa syarat)."))
     prerequisites = models.ManyToManyField("self", symmetrical=False, blank=True,
                                            related_name="+",
                                            verbose_name=_("prasyarat (sudah lulus)"))
@@ -255,6 +259,11 @@ class Batch(Managed):
 
     def __str__(self) -> str:
         return self.name or f"{self.programme.name} angkatan {self.number}"
+
+    @property
+    def code(self) -> str:
+        """``<programme code>-<number>`` (``PDPS-3``): how sheets name the batch."""
+        return f"{self.programme.code}-{self.number}"
 
 
 class BatchSession(models.Model):
@@ -473,3 +482,64 @@ class FieldPlacement(models.Model):
     def __str__(self) -> str:
         return self.student_name
 
+
+
+# --- training plans (the optimiser's results, kept so users can come back) -------------------
+
+
+class PlanStatus(models.TextChoices):
+    QUEUED = "antre", _("Dalam antrean")
+    RUNNING = "berjalan", _("Sedang dihitung")
+    DRAFT = "draf", _("Draf (siap ditinjau)")
+    FAILED = "gagal", _("Gagal")
+    ACCEPTED = "diterima", _("Diterima (angkatan dibuat)")
+
+
+class TrainingPlan(models.Model):
+    """One run of the training-plan optimiser on registry data: the target group and limits it
+    was asked for (``parameters``), the instance's size (``summary``) and the plan JSON
+    (``result``). Scoped by the target region (empty: national) and the organiser; accepting
+    creates the batches and nominations through the training actions."""
+
+    name = models.CharField(_("nama"), max_length=200)
+    status = models.CharField(_("status"), max_length=20, choices=PlanStatus.choices,
+                              default=PlanStatus.QUEUED)
+    region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="+", verbose_name=_("wilayah sasaran"))
+    region_prov = models.CharField(max_length=2, blank=True, default="", editable=False)
+    region_kab = models.CharField(max_length=5, blank=True, default="", editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("penyelenggara angkatan"))
+    parameters = models.JSONField(_("parameter"), default=dict)
+    summary = models.JSONField(_("ringkasan instance"), default=dict, blank=True)
+    result = models.JSONField(_("rencana (JSON)"), null=True, blank=True)
+    failure = models.TextField(_("kegagalan"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    batches = models.ManyToManyField(Batch, blank=True, related_name="plans",
+                                     verbose_name=_("angkatan yang dibuat"))
+
+    scope = ScopeSpec(region="region", region_prov="region_prov", region_kab="region_kab",
+                      organisation="organisation")
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("rencana pelatihan")
+        verbose_name_plural = _("rencana pelatihan")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def set_region(self, region: Region | None) -> None:
+        self.region = region
+        self.region_prov, self.region_kab = region_parts(region.code if region else None)
+
+    @property
+    def finished(self) -> bool:
+        return self.status not in (PlanStatus.QUEUED, PlanStatus.RUNNING)

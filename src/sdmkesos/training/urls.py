@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import plan_views, views
 
 app_name = "training"
 
@@ -29,6 +29,12 @@ urlpatterns = [
     path("beasiswa/<int:pk>/", views.scheme_detail, name="scheme"),
     path("beasiswa/penerima/<int:pk>/status/", views.scholar_status, name="scholar_status"),
     path("praktik/", views.placement_list, name="placements"),
+    path("rencana/", plan_views.plan_list, name="plans"),
+    path("rencana/baru/", plan_views.plan_create, name="plan_create"),
+    path("rencana/<int:pk>/", plan_views.plan_detail, name="plan"),
+    path("rencana/<int:pk>/kemajuan/", plan_views.plan_progress, name="plan_progress"),
+    path("rencana/<int:pk>/rencana.json", plan_views.plan_json, name="plan_json"),
+    path("rencana/<int:pk>/terima/", plan_views.plan_accept, name="plan_accept"),
     path("saya/", views.my_history, name="me"),
     path("pekerja/<int:pk>/", views.person_history, name="person"),
 ]

@@ -354,6 +354,7 @@ def programme_form(request: HttpRequest, code: str | None = None) -> HttpRespons
         initial = {k: getattr(p, k) for k in ("code", "name", "type", "mode", "jp", "days",
                                               "organisation", "cost_per_participant",
                                               "description", "min_education", "asn_only",
+                                              "min_attendance",
                                               "is_active")}
         initial["eligible_categories"] = list(p.eligible_categories.all())
         initial["prerequisites"] = list(p.prerequisites.all())

@@ -25,7 +25,7 @@ from sdmkesos.core.models import Organisation, User
 from sdmkesos.core.scoping import VIEW
 from sdmkesos.people.models import Person
 
-from . import actions, evidence, public_views, ratelimit, reports
+from . import actions, evidence, public_views, ratelimit, reports, verification
 from .models import Application, AssessmentEvent, Assessor, Certificate, Scheme
 
 router = Router(tags=["certification"])
@@ -48,12 +48,11 @@ class VerifyOut(Schema):
 def verify_by_id(request: HttpRequest, public_id: str) -> Any:
     """Verify a certificate of this service by its public code (as on the QR code)."""
     _throttle(request)
-    cert = Certificate.objects.filter(public_id=public_id).only("credential").first()
-    if cert is None:
+    entry = verification.by_public_id(public_id)
+    if entry is None:
         raise DomainError("not_found")
-    out = public_views.outcome(cert.credential)
-    return {"verified": out["verified"], "state": out["state"], "certificate": out["info"],
-            "checks": out["result"]["checks"]}
+    return {"verified": entry.verified, "state": entry.state, "certificate": entry.info,
+            "checks": entry.result["checks"]}
 
 
 @router.post("/verify", auth=None, response={200: VerifyOut, **ERRORS, 429: Any},

@@ -150,16 +150,35 @@ class _Snapshot:
         self.resolver: Resolver | None = None
         self.lists: dict[str, dict[str, Any]] = {}
         self.netloc = ""
+        self.fingerprint: tuple[Any, ...] = ()
+        # bumped whenever a reload finds a different DID document or status list: results
+        # cached under an older generation are never used again
+        self.generation = 0
 
     def current(self) -> _Snapshot:
         now = time.monotonic()
         if self.resolver is None or now - self.loaded_at > SNAPSHOT_SECONDS:
-            resolver = local_resolver()
-            lists = {conf.status_list_url(r.list_number, r.purpose): dict(r.credential)
-                     for r in StatusListCredential.objects.all()}
-            self.resolver, self.lists, self.loaded_at = resolver, lists, now
-            self.netloc = urlsplit(conf.public_url()).netloc
+            self.reload(now)
         return self
+
+    def reload(self, now: float | None = None) -> None:
+        document = keyring.did_document()
+        resolver = Resolver()
+        resolver.add(document)
+        lists = {conf.status_list_url(r.list_number, r.purpose): dict(r.credential)
+                 for r in StatusListCredential.objects.all()}
+        fingerprint = (conf.public_url(),
+                       tuple((m["id"], m["publicKeyMultibase"])
+                             for m in document.get("verificationMethod", [])),
+                       tuple(sorted(document.get("assertionMethod", []))),
+                       tuple(sorted((url, (c.get("proof") or {}).get("proofValue", ""))
+                                    for url, c in lists.items())))
+        if fingerprint != self.fingerprint:
+            self.generation += 1
+            self.fingerprint = fingerprint
+        self.resolver, self.lists = resolver, lists
+        self.loaded_at = time.monotonic() if now is None else now
+        self.netloc = urlsplit(conf.public_url()).netloc
 
     def status(self, url: str) -> dict[str, Any]:
         found = self.lists.get(url)
@@ -172,6 +191,17 @@ class _Snapshot:
 
 
 _snapshot = _Snapshot()
+
+
+def snapshot_generation() -> int:
+    """The generation of this process's snapshot (reloaded when older than SNAPSHOT_SECONDS)."""
+    return _snapshot.current().generation
+
+
+def reload_snapshot() -> int:
+    """Reload the snapshot now (the database says something the snapshot does not)."""
+    _snapshot.reload()
+    return _snapshot.generation
 
 
 def invalidate_snapshot() -> None:

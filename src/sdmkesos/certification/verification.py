@@ -105,7 +105,7 @@ def _lookup(public_id: str) -> tuple[str, str, int] | None:
     # plain SQL on the unique index: the ORM would cost more than the rest of a cached request
     with connection.cursor() as cursor:
         for kind, model in _models():
-            cursor.execute(f"SELECT status, key_id FROM {model._meta.db_table} "  # noqa: S608
+            cursor.execute(f"SELECT status, key_id FROM {model._meta.db_table} "
                            "WHERE public_id = %s", [public_id])
             row = cursor.fetchone()
             if row is not None:
@@ -123,7 +123,7 @@ def _credential(kind: str, public_id: str) -> dict[str, Any]:
     return dict(value or {})
 
 
-_AGREES = {
+_AGREES: dict[str, set[str]] = {
     CertificateStatus.ACTIVE: {"valid", "expired", "not_yet_valid"},
     CertificateStatus.SUSPENDED: {"suspended", "expired", "not_yet_valid"},
     CertificateStatus.REVOKED: {"revoked", "expired", "not_yet_valid"},

@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from . import conf, issuing
 from .choices import CertificateStatus
-from .models import Certificate
+from .models import Certificate, CompletionCredential
 
 MAX_AGE = 60.0
 MAX_ENTRIES = 20_000
@@ -79,7 +79,8 @@ def summary(credential: Any) -> dict[str, Any]:
     return {
         "name": subject.get("name", ""),
         "title": credential.get("name", ""),
-        "number": cert.get("number", "") if isinstance(cert, dict) else "",
+        "number": (cert.get("number", "") if isinstance(cert, dict) else "")
+        or str(subject.get("number", "") or ""),
         "scheme": scheme.get("name", "") if isinstance(scheme, dict) else "",
         "achievement": achievement.get("name", "") if achievement else "",
         "issuer": (issuer.get("name") or issuer.get("id")) if isinstance(issuer, dict)
@@ -114,7 +115,7 @@ def _lookup(public_id: str) -> tuple[str, str, int] | None:
 
 
 def _models() -> list[tuple[str, Any]]:
-    return [("certificate", Certificate)]
+    return [("certificate", Certificate), ("completion", CompletionCredential)]
 
 
 def _credential(kind: str, public_id: str) -> dict[str, Any]:

@@ -498,6 +498,79 @@ def do_revoke(*, actor: Any, channel: str, certificate: Certificate, reason: str
                        action="certificate.revoke")
 
 
+# -- schemes --------------------------------------------------------------------------------
+
+ELIGIBILITY_KEYS = ("min_education", "fields", "min_practice_hours", "required_training",
+                    "membership_required")
+
+
+def do_update_scheme(*, actor: Any, channel: str, scheme: Scheme, name: str,
+                     category_code: str, validity_years: int, eligibility: dict[str, Any],
+                     units: list[tuple[str, str]], needs_confirmation: bool,
+                     is_active: bool) -> Scheme:
+    """Administrators edit a scheme: name, category, validity period, eligibility rules and
+    units of competency. Certificates already issued keep what they were signed with; a unit
+    that has assessment results cannot be removed (it can be renamed)."""
+    _key_admin(actor)
+    errors = []
+    if not name.strip():
+        errors.append(DomainError("required", field="name"))
+    if not 1 <= validity_years <= 10:
+        errors.append(_err("validity_out_of_range", "Masa berlaku 1 sampai 10 tahun.",
+                           "validity_years"))
+    if not units:
+        errors.append(_err("units_required", "Skema memerlukan paling sedikit satu unit.",
+                           "units"))
+    unknown = set(eligibility) - set(ELIGIBILITY_KEYS)
+    if unknown:
+        errors.append(_err("unknown_rule", f"Aturan tidak dikenal: {', '.join(sorted(unknown))}",
+                           "eligibility"))
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        current = Scheme.objects.select_for_update().get(pk=scheme.pk)
+        before = {"name": current.name, "category_code": current.category_code,
+                  "validity_years": current.validity_years,
+                  "eligibility": current.eligibility,
+                  "needs_confirmation": current.needs_confirmation,
+                  "is_active": current.is_active,
+                  "units": [[u.code, u.title] for u in current.units.all()]}
+        existing = {u.code: u for u in current.units.all()}
+        wanted = {code for code, _title in units}
+        removed = [u for code, u in existing.items() if code not in wanted]
+        used = [u.code for u in removed
+                if UnitResult.objects.filter(unit=u).exists()]
+        if used:
+            raise _err("unit_in_use", "Unit yang sudah memiliki hasil uji tidak dapat dihapus: "
+                       + ", ".join(sorted(used)) + ".", "units")
+        for unit in removed:
+            unit.delete()
+        for order, (code, title) in enumerate(units):
+            kept = existing.get(code)
+            if kept is None:
+                CompetencyUnit.objects.create(scheme=current, code=code, title=title,
+                                              sort_order=order)
+            elif kept.title != title or kept.sort_order != order:
+                kept.title, kept.sort_order = title, order
+                kept.save(update_fields=["title", "sort_order"])
+        current.name = name.strip()[:150]
+        current.category_code = category_code.strip()[:40]
+        current.validity_years = validity_years
+        current.eligibility = {k: eligibility[k] for k in ELIGIBILITY_KEYS if k in eligibility}
+        current.needs_confirmation = needs_confirmation
+        current.is_active = is_active
+        current.save()
+        after = {"name": current.name, "category_code": current.category_code,
+                 "validity_years": current.validity_years, "eligibility": current.eligibility,
+                 "needs_confirmation": current.needs_confirmation,
+                 "is_active": current.is_active, "units": [list(u) for u in units]}
+        changes = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
+        audit.record(actor=actor or "system", channel=channel, action="scheme.update",
+                     obj=current,
+                     changes=changes)
+    return current
+
+
 # -- training completion credentials (Open Badges 3.0) --------------------------------------
 
 def may_issue_completion(actor: Any, batch: Any) -> bool:

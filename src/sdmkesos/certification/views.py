@@ -30,6 +30,7 @@ from .models import (
     Certificate,
     CompletionCredential,
     Evidence,
+    Scheme,
 )
 
 
@@ -398,3 +399,40 @@ def issue_completions(request: HttpRequest, batch_pk: int) -> HttpResponse:
             messages.info(request, _("Tidak ada peserta lulus yang belum memiliki sertifikat "
                                      "pelatihan."))
     return redirect("training:batch", pk=batch.pk)
+
+
+# -- schemes --------------------------------------------------------------------------------
+
+def _is_scheme_admin(user: Any) -> bool:
+    from sdmkesos.core.choices import Role
+
+    return bool(user.is_authenticated and user.is_active
+                and (user.is_superuser or user.role == Role.NATIONAL_ADMIN))
+
+
+@login_required
+def schemes(request: HttpRequest) -> HttpResponse:
+    """Every scheme with its units, eligibility and validity (reference data: all staff)."""
+    rows = Scheme.objects.restrict(request.user, VIEW).prefetch_related("units")
+    return render(request, "certification/schemes.html", {
+        "schemes": rows, "can_edit": _is_scheme_admin(request.user)})
+
+
+@login_required
+def scheme_edit(request: HttpRequest, code: str) -> HttpResponse:
+    if not _is_scheme_admin(request.user):
+        raise PermissionDenied
+    scheme = get_object_or_404(Scheme.objects.all(), code=code)
+    form = forms.SchemeForm(request.POST or None, initial=forms.SchemeForm.initial_for(scheme))
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_update_scheme(actor=request.user, channel=Channel.WEB, scheme=scheme,
+                                     **form.for_action())
+        except DomainError as exc:
+            form.add_domain_error(exc)
+        else:
+            messages.success(request, _("Skema %(c)s disimpan.") % {"c": scheme.code})
+            return redirect("certification:schemes")
+    return render(request, "certification/form.html", {
+        "form": form, "title": _("Ubah skema %(c)s") % {"c": scheme.code}, "multipart": False},
+        status=400 if request.method == "POST" else 200)

@@ -68,6 +68,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # answers GET /verify/<id> from the per-process verification cache (certification docs)
+    "sdmkesos.certification.middleware.VerifyPageFastPath",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "sdmkesos.core.middleware.CookieLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

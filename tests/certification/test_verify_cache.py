@@ -155,3 +155,40 @@ def test_a_revoked_certificate_is_never_cached_as_valid(
     assert entry is not None and entry.state == "valid" and not entry.cacheable
     assert all(e.state != "valid" or e.cacheable is False or k[2] != "revoked"
                for k, e in verification._entries.items())
+
+
+def test_fast_path_answers_like_the_full_stack(client: Client,
+                                               certify: Callable[..., Certificate],
+                                               monkeypatch: pytest.MonkeyPatch,
+                                               admin: Any) -> None:
+    from sdmkesos.certification import public_views
+
+    cert = certify()
+    full = client.get(f"/verify/{cert.public_id}")
+    served: list[bool] = []
+    real = public_views.cached_page
+
+    def counting(*args: Any) -> Any:
+        html = real(*args)
+        served.append(html is not None)
+        return html
+
+    monkeypatch.setattr(public_views, "cached_page", counting)
+    fast = client.get(f"/verify/{cert.public_id}")
+    assert served == [True]
+    assert fast.content == full.content
+    skipped = {"X-Request-Id", "Content-Length", "Date"}
+    assert {k: v for k, v in fast.items() if k not in skipped} == {
+        k: v for k, v in full.items() if k not in skipped}
+    assert fast["X-Frame-Options"] == "DENY" and fast["X-Request-Id"]
+    # English: its own page, rendered once by the full stack
+    client.cookies["django_language"] = "en"
+    english = client.get(f"/verify/{cert.public_id}").content.decode()
+    assert 'data-state="valid"' in english and english != full.content.decode()
+    # a revocation shows at once through the fast path too
+    actions.do_revoke(actor=admin, channel="web", certificate=cert, reason="etik")
+    client.cookies.pop("django_language")
+    assert 'data-state="revoked"' in client.get(f"/verify/{cert.public_id}").content.decode()
+    # other hosts and methods never take the fast path
+    assert client.get(f"/verify/{cert.public_id}", HTTP_HOST="evil.example").status_code == 400
+    assert client.post(f"/verify/{cert.public_id}").status_code == 405

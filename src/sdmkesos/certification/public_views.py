@@ -97,6 +97,19 @@ def verify_certificate(request: HttpRequest, public_id: str) -> HttpResponse:
     return HttpResponse(html)
 
 
+def cached_page(request: HttpRequest, public_id: str, language: str) -> str | None:
+    """The page of ``public_id`` for ``language`` if this process has it cached and still
+    valid (see ``verification``) and the client is within the rate limit; else None (the
+    full view answers)."""
+    entry = verification.by_public_id(public_id)
+    if entry is None or not entry.cacheable:
+        return None
+    html = entry.html.get(language)
+    if html is None or not ratelimit.allow(request):
+        return None
+    return html
+
+
 @require_http_methods(["GET", "POST"])
 def verify_upload(request: HttpRequest) -> HttpResponse:
     """Paste or upload a credential (JSON) to verify it."""

@@ -52,6 +52,7 @@ class VerifyPageFastPath:
                     response[name] = value
                 response["X-Request-Id"] = (request.headers.get("X-Request-Id")
                                             or uuid.uuid4().hex)[:64]
+                response["Content-Length"] = str(len(response.content))
                 return response
         response = self.get_response(request)
         if (response.status_code == 200 and not response.cookies

@@ -20,6 +20,7 @@ is never cached.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import threading
 import time
 from dataclasses import dataclass, field
@@ -120,8 +121,16 @@ def _models() -> list[tuple[str, Any]]:
 
 def _credential(kind: str, public_id: str) -> dict[str, Any]:
     model = dict(_models())[kind]
-    value = model.objects.filter(public_id=public_id).values_list("credential", flat=True).first()
-    return dict(value or {})
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT credential FROM {model._meta.db_table} WHERE public_id = %s",
+                       [public_id])
+        row = cursor.fetchone()
+    if row is None:
+        return {}
+    value = row[0]
+    if isinstance(value, (str, bytes)):  # SQLite returns the JSON text, PostgreSQL the value
+        value = json.loads(value)
+    return dict(value) if isinstance(value, dict) else {}
 
 
 _AGREES: dict[str, set[str]] = {

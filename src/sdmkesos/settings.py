@@ -68,6 +68,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # answers GET /verify/<id> from the per-process verification cache (certification docs)
+    "sdmkesos.certification.middleware.VerifyPageFastPath",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "sdmkesos.core.middleware.CookieLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -118,7 +120,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             " PRAGMA cache_size=-64000;"
         ),
     }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Per-request connections by default (the threaded development server starts a thread per
+    # request); long-lived worker threads (gunicorn gthread) may keep them: SQLITE_CONN_MAX_AGE.
+    DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("SQLITE_CONN_MAX_AGE", "0"))
 
 # Background work (imports, de-duplication, planning, certificates) goes through Django's tasks
 # API (the django-tasks backport). SDMKESOS_TASKS: "db" (default; run `sdmkesos db_worker`),

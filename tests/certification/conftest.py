@@ -100,3 +100,18 @@ def certify(make_person: Callable[..., Person], make_assessor: Callable[..., Ass
         return cert
 
     return run
+
+
+@pytest.fixture(autouse=True)
+def _fresh_verification_state() -> Any:
+    """Each test starts with empty per-process verification caches and rate counters."""
+    from sdmkesos.certification import issuing, middleware, ratelimit, verification
+
+    middleware.reset()
+    verification.clear()
+    ratelimit.reset()
+    issuing._snapshot.invalidate()
+    yield
+    verification.clear()
+    ratelimit.reset()
+    issuing._snapshot.invalidate()

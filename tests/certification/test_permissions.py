@@ -98,7 +98,7 @@ def test_unauthenticated_is_401_except_public_verification() -> None:
         if (method, path) in PUBLIC:
             continue
         url = path.replace("{app_id}", "1").replace("{event_id}", "1").replace(
-            "{cert_id}", "1")
+            "{cert_id}", "1").replace("{cred_id}", "1").replace("{batch_id}", "1")
         response = anonymous.request(method.lower(), url, {})
         assert response.status_code == 401, (method, path)
 

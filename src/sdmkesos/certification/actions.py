@@ -29,6 +29,7 @@ from .models import (
     AssessorAssignment,
     Certificate,
     CompetencyUnit,
+    CompletionCredential,
     Evidence,
     IssuerKey,
     ProfessionalRegistration,
@@ -454,12 +455,15 @@ def do_renew_certificate(*, actor: Any, channel: str, certificate: Certificate) 
                       application=old.application, valid_from=start, renewed_from=old)
 
 
-def _set_status(*, actor: Any, channel: str, certificate: Certificate, status: str,
-                reason: str, allowed_from: tuple[str, ...], action: str) -> Certificate:
+def _set_status(*, actor: Any, channel: str, certificate: Any, status: str,
+                reason: str, allowed_from: tuple[str, ...], action: str) -> Any:
     if not reason.strip():
         raise DomainError("required", field="reason", message="Alasan wajib diisi.")
     with transaction.atomic():
-        cert = _locked(Certificate, actor, certificate)
+        if isinstance(certificate, CompletionCredential):
+            cert = _locked_completion(actor, certificate)
+        else:
+            cert = _locked(Certificate, actor, certificate)
         if cert.status not in allowed_from:
             raise _err("invalid_transition", f"Sertifikat berstatus {cert.get_status_display()}"
                        "; perubahan ini tidak diizinkan.", "status")
@@ -492,6 +496,184 @@ def do_revoke(*, actor: Any, channel: str, certificate: Certificate, reason: str
                        status=CertificateStatus.REVOKED, reason=reason,
                        allowed_from=(CertificateStatus.ACTIVE, CertificateStatus.SUSPENDED),
                        action="certificate.revoke")
+
+
+# -- schemes --------------------------------------------------------------------------------
+
+ELIGIBILITY_KEYS = ("min_education", "fields", "min_practice_hours", "required_training",
+                    "membership_required")
+
+
+def do_update_scheme(*, actor: Any, channel: str, scheme: Scheme, name: str,
+                     category_code: str, validity_years: int, eligibility: dict[str, Any],
+                     units: list[tuple[str, str]], needs_confirmation: bool,
+                     is_active: bool) -> Scheme:
+    """Administrators edit a scheme: name, category, validity period, eligibility rules and
+    units of competency. Certificates already issued keep what they were signed with; a unit
+    that has assessment results cannot be removed (it can be renamed)."""
+    _key_admin(actor)
+    errors = []
+    if not name.strip():
+        errors.append(DomainError("required", field="name"))
+    if not 1 <= validity_years <= 10:
+        errors.append(_err("validity_out_of_range", "Masa berlaku 1 sampai 10 tahun.",
+                           "validity_years"))
+    if not units:
+        errors.append(_err("units_required", "Skema memerlukan paling sedikit satu unit.",
+                           "units"))
+    unknown = set(eligibility) - set(ELIGIBILITY_KEYS)
+    if unknown:
+        errors.append(_err("unknown_rule", f"Aturan tidak dikenal: {', '.join(sorted(unknown))}",
+                           "eligibility"))
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        current = Scheme.objects.select_for_update().get(pk=scheme.pk)
+        before = {"name": current.name, "category_code": current.category_code,
+                  "validity_years": current.validity_years,
+                  "eligibility": current.eligibility,
+                  "needs_confirmation": current.needs_confirmation,
+                  "is_active": current.is_active,
+                  "units": [[u.code, u.title] for u in current.units.all()]}
+        existing = {u.code: u for u in current.units.all()}
+        wanted = {code for code, _title in units}
+        removed = [u for code, u in existing.items() if code not in wanted]
+        used = [u.code for u in removed
+                if UnitResult.objects.filter(unit=u).exists()]
+        if used:
+            raise _err("unit_in_use", "Unit yang sudah memiliki hasil uji tidak dapat dihapus: "
+                       + ", ".join(sorted(used)) + ".", "units")
+        for unit in removed:
+            unit.delete()
+        for order, (code, title) in enumerate(units):
+            kept = existing.get(code)
+            if kept is None:
+                CompetencyUnit.objects.create(scheme=current, code=code, title=title,
+                                              sort_order=order)
+            elif kept.title != title or kept.sort_order != order:
+                kept.title, kept.sort_order = title, order
+                kept.save(update_fields=["title", "sort_order"])
+        current.name = name.strip()[:150]
+        current.category_code = category_code.strip()[:40]
+        current.validity_years = validity_years
+        current.eligibility = {k: eligibility[k] for k in ELIGIBILITY_KEYS if k in eligibility}
+        current.needs_confirmation = needs_confirmation
+        current.is_active = is_active
+        current.save()
+        after = {"name": current.name, "category_code": current.category_code,
+                 "validity_years": current.validity_years, "eligibility": current.eligibility,
+                 "needs_confirmation": current.needs_confirmation,
+                 "is_active": current.is_active, "units": [list(u) for u in units]}
+        changes = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
+        audit.record(actor=actor or "system", channel=channel, action="scheme.update",
+                     obj=current,
+                     changes=changes)
+    return current
+
+
+# -- training completion credentials (Open Badges 3.0) --------------------------------------
+
+def may_issue_completion(actor: Any, batch: Any) -> bool:
+    """The managers of a training batch (training.permissions.can_manage) issue its
+    completion credentials; ``None`` is the system (CLI, demo)."""
+    from sdmkesos.training.permissions import can_manage
+
+    return actor is None or can_manage(actor, batch.organisation)
+
+
+def _next_completion_number(year: int) -> str:
+    prefix = f"PLT/{year}/"
+    last = (CompletionCredential.objects.filter(number__startswith=prefix).order_by("-number")
+            .values_list("number", flat=True).first())
+    seq = int(last.rsplit("/", 1)[1]) + 1 if last else 1
+    return f"{prefix}{seq:06d}"
+
+
+def do_issue_completion_credential(*, actor: Any, channel: str,
+                                   nomination: Any) -> CompletionCredential:
+    """An OpenBadgeCredential for a participant whose nomination is COMPLETED (lulus); one per
+    nomination."""
+    from sdmkesos.training.models import Nomination, NominationStatus
+
+    with transaction.atomic():
+        nom = (Nomination.objects.select_for_update()
+               .select_related("batch__programme", "batch__organisation", "person")
+               .filter(pk=nomination.pk).first())
+        if nom is None:
+            raise DomainError("not_found")
+        if not may_issue_completion(actor, nom.batch):
+            raise DomainError("forbidden")
+        if nom.status != NominationStatus.COMPLETED:
+            raise _err("not_completed", "Peserta belum dinyatakan lulus.", "nomination")
+        if CompletionCredential.objects.filter(nomination=nom).exists():
+            raise _err("already_issued", "Sertifikat pelatihan peserta ini sudah terbit.",
+                       "nomination")
+        list_number, index = issuing.allocate_status_slot()
+        completed = nom.completed_on or nom.batch.end_date
+        cred = CompletionCredential(
+            public_id=issuing.new_public_id(), number=_next_completion_number(completed.year),
+            nomination=nom, person=nom.person, status_list=list_number, status_index=index)
+        _copy_scope(cred, nom.person)
+        cred.key, cred.credential = issuing.sign(issuing.completion_document(cred))
+        cred.save()
+        issuing.ensure_status_lists(list_number)
+        _record(actor or "system", channel, "completion.issue", cred, {
+            "number": [None, cred.number], "programme": [None, nom.batch.programme.code],
+            "batch": [None, nom.batch_id], "key": [None, cred.key.kid]})
+    return cred
+
+
+def do_issue_completion_credentials(*, actor: Any, channel: str,
+                                    batch: Any) -> list[CompletionCredential]:
+    """Credentials for every completed participant of ``batch`` who has none yet (all or
+    nothing)."""
+    from sdmkesos.training.models import NominationStatus
+
+    if not may_issue_completion(actor, batch):
+        raise DomainError("forbidden")
+    with transaction.atomic():
+        pending = list(batch.nominations.filter(status=NominationStatus.COMPLETED,
+                                                completion_credential__isnull=True)
+                       .order_by("person__name", "pk"))
+        return [do_issue_completion_credential(actor=actor, channel=channel, nomination=n)
+                for n in pending]
+
+
+def _locked_completion(actor: Any, credential: CompletionCredential) -> CompletionCredential:
+    """The credential, locked, if ``actor`` may change it: in their person scope or a manager
+    of its batch."""
+    found = (CompletionCredential.objects.select_for_update()
+             .select_related("nomination__batch__organisation")
+             .filter(pk=credential.pk).first())
+    if found is None:
+        raise DomainError("not_found")
+    in_scope = CompletionCredential.objects.restrict(actor, CHANGE).filter(pk=found.pk).exists()
+    if not (in_scope or may_issue_completion(actor, found.nomination.batch)):
+        raise DomainError("out_of_scope")
+    return found
+
+
+def do_suspend_completion(*, actor: Any, channel: str, credential: CompletionCredential,
+                          reason: str) -> CompletionCredential:
+    return _set_status(actor=actor, channel=channel, certificate=credential,
+                       status=CertificateStatus.SUSPENDED, reason=reason,
+                       allowed_from=(CertificateStatus.ACTIVE,), action="completion.suspend")
+
+
+def do_reinstate_completion(*, actor: Any, channel: str, credential: CompletionCredential,
+                            reason: str) -> CompletionCredential:
+    return _set_status(actor=actor, channel=channel, certificate=credential,
+                       status=CertificateStatus.ACTIVE, reason=reason,
+                       allowed_from=(CertificateStatus.SUSPENDED,),
+                       action="completion.reinstate")
+
+
+def do_revoke_completion(*, actor: Any, channel: str, credential: CompletionCredential,
+                         reason: str) -> CompletionCredential:
+    return _set_status(actor=actor, channel=channel, certificate=credential,
+                       status=CertificateStatus.REVOKED, reason=reason,
+                       allowed_from=(CertificateStatus.ACTIVE, CertificateStatus.SUSPENDED),
+                       action="completion.revoke")
 
 
 # -- STR / SIPPS ----------------------------------------------------------------------------
@@ -599,6 +781,14 @@ def do_withdraw_key(*, actor: Any, channel: str, kid: str, reason: str) -> dict[
                 continue
             cert.key, cert.credential = issuing.sign(issuing.certificate_document(cert))
             cert.save(update_fields=["key", "credential"])
+            resigned += 1
+        for completion in CompletionCredential.objects.filter(key=key).select_related(
+                "nomination__batch__programme", "person"):
+            if completion.status == CertificateStatus.REVOKED:
+                continue
+            completion.key, completion.credential = issuing.sign(
+                issuing.completion_document(completion))
+            completion.save(update_fields=["key", "credential"])
             resigned += 1
         for number in issuing.all_list_numbers():
             issuing.rebuild_status_lists(number)

@@ -25,8 +25,15 @@ from sdmkesos.core.models import Organisation, User
 from sdmkesos.core.scoping import VIEW
 from sdmkesos.people.models import Person
 
-from . import actions, evidence, public_views, ratelimit, reports
-from .models import Application, AssessmentEvent, Assessor, Certificate, Scheme
+from . import actions, conf, evidence, public_views, ratelimit, reports, verification
+from .models import (
+    Application,
+    AssessmentEvent,
+    Assessor,
+    Certificate,
+    CompletionCredential,
+    Scheme,
+)
 
 router = Router(tags=["certification"])
 CHANNEL = Channel.API
@@ -48,12 +55,11 @@ class VerifyOut(Schema):
 def verify_by_id(request: HttpRequest, public_id: str) -> Any:
     """Verify a certificate of this service by its public code (as on the QR code)."""
     _throttle(request)
-    cert = Certificate.objects.filter(public_id=public_id).only("credential").first()
-    if cert is None:
+    entry = verification.by_public_id(public_id)
+    if entry is None:
         raise DomainError("not_found")
-    out = public_views.outcome(cert.credential)
-    return {"verified": out["verified"], "state": out["state"], "certificate": out["info"],
-            "checks": out["result"]["checks"]}
+    return {"verified": entry.verified, "state": entry.state, "certificate": entry.info,
+            "checks": entry.result["checks"]}
 
 
 @router.post("/verify", auth=None, response={200: VerifyOut, **ERRORS, 429: Any},
@@ -420,6 +426,111 @@ def renew(request: HttpRequest, cert_id: int) -> Any:
     cert = get_object_or_404(Certificate.objects.restrict(user, VIEW), pk=cert_id)
     new = actions.do_renew_certificate(actor=user, channel=CHANNEL, certificate=cert)
     return Status(201, certificate_out(new))
+
+
+# -- training completion credentials (Open Badges 3.0) --------------------------------------
+
+def completion_out(c: CompletionCredential) -> dict[str, Any]:
+    batch = c.nomination.batch
+    return {"id": c.pk, "public_id": c.public_id, "number": c.number,
+            "nomination_id": c.nomination_id, "batch_id": batch.pk,
+            "programme": batch.programme.code, "person_id": c.person_id,
+            "person": c.person.name, "status": c.status, "status_reason": c.status_reason,
+            "key": c.key.kid, "verify_url": conf.verify_url(c.public_id)}
+
+
+def _completions() -> Any:
+    return CompletionCredential.objects.select_related(
+        "person", "key", "nomination__batch__programme", "nomination__batch__organisation")
+
+
+def _visible_completion(user: Any, cred_id: int) -> CompletionCredential:
+    cred = get_object_or_404(_completions(), pk=cred_id)
+    in_scope = CompletionCredential.objects.restrict(user, VIEW).filter(pk=cred_id).exists()
+    if not (in_scope or actions.may_issue_completion(user, cred.nomination.batch)):
+        raise DomainError("not_found")
+    return cred
+
+
+@router.get("/completion-credentials", response={200: dict[str, Any], **ERRORS})
+def list_completions(request: HttpRequest, paging: Query[PageQuery],
+                     batch_id: int | None = None) -> Any:
+    """Training completion credentials in the user's scope (with ``batch_id``: that batch's,
+    all of them for its managers)."""
+    from sdmkesos.training.models import Batch
+
+    user = api_user(request)
+    qs = _completions()
+    if batch_id is not None:
+        batch = get_object_or_404(Batch.objects.select_related("organisation"), pk=batch_id)
+        qs = qs.filter(nomination__batch=batch)
+        if not actions.may_issue_completion(user, batch):
+            qs = qs & CompletionCredential.objects.restrict(user, VIEW)
+    else:
+        qs = qs & CompletionCredential.objects.restrict(user, VIEW)
+    items, total = page(qs, paging.limit, paging.offset)
+    return {"count": total, "items": [completion_out(c) for c in items]}
+
+
+@router.get("/completion-credentials/{int:cred_id}", response={200: dict[str, Any], **ERRORS})
+def get_completion(request: HttpRequest, cred_id: int) -> Any:
+    cred = _visible_completion(api_user(request), cred_id)
+    return {**completion_out(cred), "credential": cred.credential}
+
+
+class CompletionIn(Schema):
+    nomination_id: int
+
+
+@router.post("/completion-credentials", response={201: dict[str, Any], **ERRORS})
+def issue_completion(request: HttpRequest, payload: CompletionIn) -> Any:
+    """Issue the credential of one completed participant (managers of the batch)."""
+    from sdmkesos.training.models import Nomination
+
+    user = api_user(request)
+    nomination = get_object_or_404(Nomination.objects.all(), pk=payload.nomination_id)
+    cred = actions.do_issue_completion_credential(actor=user, channel=CHANNEL,
+                                                  nomination=nomination)
+    return Status(201, completion_out(get_object_or_404(_completions(), pk=cred.pk)))
+
+
+@router.post("/training-batches/{int:batch_id}/completion-credentials",
+             response={201: dict[str, Any], **ERRORS})
+def issue_batch_completions(request: HttpRequest, batch_id: int) -> Any:
+    """Issue credentials for every completed participant of the batch who has none."""
+    from sdmkesos.training.models import Batch
+
+    user = api_user(request)
+    batch = get_object_or_404(Batch.objects.select_related("organisation"), pk=batch_id)
+    issued = actions.do_issue_completion_credentials(actor=user, channel=CHANNEL, batch=batch)
+    rows = _completions().filter(pk__in=[c.pk for c in issued])
+    return Status(201, {"issued": len(issued), "items": [completion_out(c) for c in rows]})
+
+
+def _completion_status(request: HttpRequest, cred_id: int, reason: str, fn: Any) -> Any:
+    user = api_user(request)
+    cred = _visible_completion(user, cred_id)
+    fn(actor=user, channel=CHANNEL, credential=cred, reason=reason)
+    return completion_out(get_object_or_404(_completions(), pk=cred_id))
+
+
+@router.post("/completion-credentials/{int:cred_id}/suspend",
+             response={200: dict[str, Any], **ERRORS})
+def suspend_completion(request: HttpRequest, cred_id: int, payload: ReasonIn) -> Any:
+    return _completion_status(request, cred_id, payload.reason, actions.do_suspend_completion)
+
+
+@router.post("/completion-credentials/{int:cred_id}/reinstate",
+             response={200: dict[str, Any], **ERRORS})
+def reinstate_completion(request: HttpRequest, cred_id: int, payload: ReasonIn) -> Any:
+    return _completion_status(request, cred_id, payload.reason,
+                              actions.do_reinstate_completion)
+
+
+@router.post("/completion-credentials/{int:cred_id}/revoke",
+             response={200: dict[str, Any], **ERRORS})
+def revoke_completion(request: HttpRequest, cred_id: int, payload: ReasonIn) -> Any:
+    return _completion_status(request, cred_id, payload.reason, actions.do_revoke_completion)
 
 
 # -- reports --------------------------------------------------------------------------------

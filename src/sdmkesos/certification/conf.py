@@ -58,6 +58,11 @@ def verify_rate() -> int:
     return int(_get("SDMKESOS_VERIFY_RATE", "60"))
 
 
+def verify_rate_cache() -> str:
+    """Alias of a shared Django cache for the rate limiter; empty: count in each process."""
+    return _get("SDMKESOS_VERIFY_RATE_CACHE", "")
+
+
 def verify_url(public_id: str) -> str:
     return f"{public_url()}/verify/{public_id}"
 

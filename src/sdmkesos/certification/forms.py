@@ -107,3 +107,96 @@ class RegistrationForm(BootstrapForm):
                                  widget=forms.DateInput(attrs={"type": "date"}))
     valid_until = forms.DateField(label=_("Berlaku sampai"),
                                   widget=forms.DateInput(attrs={"type": "date"}))
+
+
+def _split(text: str) -> list[str]:
+    return [" ".join(part.split()) for part in text.replace("\n", ",").split(",")
+            if part.strip()]
+
+
+class SchemeForm(BootstrapForm):
+    """A scheme's editable data (administrators)."""
+
+    name = forms.CharField(max_length=150, label=_("Nama skema"))
+    category_code = forms.CharField(max_length=40, required=False,
+                                    label=_("Kategori SDM (kode)"))
+    validity_years = forms.IntegerField(min_value=1, max_value=10,
+                                        label=_("Masa berlaku (tahun)"))
+    min_education = forms.ChoiceField(required=False, label=_("Pendidikan minimal"))
+    fields_of_study = forms.CharField(
+        required=False, label=_("Bidang studi yang diterima"),
+        help_text=_("Kode bidang studi, pisahkan dengan koma; kosong: semua bidang."))
+    min_practice_hours = forms.IntegerField(min_value=0, max_value=100_000, initial=0,
+                                            label=_("Jam praktik minimal"))
+    required_training = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("Pelatihan wajib"), help_text=_("Satu per baris atau pisahkan dengan koma."))
+    membership_required = forms.BooleanField(required=False,
+                                             label=_("Wajib anggota organisasi profesi"))
+    units = forms.CharField(widget=forms.Textarea(attrs={"rows": 8}),
+                            label=_("Unit kompetensi"),
+                            help_text=_("Satu unit per baris: KODE | Judul unit."))
+    needs_confirmation = forms.BooleanField(required=False,
+                                            label=_("Nilai masih perlu dikonfirmasi"))
+    is_active = forms.BooleanField(required=False, label=_("Aktif"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from sdmkesos.core.models import EducationLevel
+
+        field = self.fields["min_education"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "-"), *((e.code, e.name) for e in EducationLevel.objects.all())]
+
+    @classmethod
+    def initial_for(cls, scheme: Scheme) -> dict[str, Any]:
+        from .schemes import format_units
+
+        rules = scheme.eligibility or {}
+        return {"name": scheme.name, "category_code": scheme.category_code,
+                "validity_years": scheme.validity_years,
+                "min_education": rules.get("min_education") or "",
+                "fields_of_study": ", ".join(rules.get("fields") or []),
+                "min_practice_hours": int(rules.get("min_practice_hours") or 0),
+                "required_training": "\n".join(rules.get("required_training") or []),
+                "membership_required": bool(rules.get("membership_required")),
+                "units": format_units([(u.code, u.title) for u in scheme.units.all()]),
+                "needs_confirmation": scheme.needs_confirmation,
+                "is_active": scheme.is_active}
+
+    def clean_fields_of_study(self) -> list[str]:
+        from sdmkesos.core.models import FieldOfStudy
+
+        codes = _split(self.cleaned_data.get("fields_of_study") or "")
+        known = set(FieldOfStudy.objects.filter(code__in=codes).values_list("code", flat=True))
+        unknown = [c for c in codes if c not in known]
+        if unknown:
+            raise forms.ValidationError(_("Kode bidang studi tidak dikenal: %(c)s")
+                                        % {"c": ", ".join(unknown)})
+        return codes
+
+    def clean_required_training(self) -> list[str]:
+        return _split(self.cleaned_data.get("required_training") or "")
+
+    def clean_units(self) -> list[tuple[str, str]]:
+        from .schemes import UnitLineError, parse_units
+
+        try:
+            units = parse_units(self.cleaned_data.get("units") or "")
+        except UnitLineError as exc:
+            raise forms.ValidationError(str(exc)) from None
+        if not units:
+            raise forms.ValidationError(_("Paling sedikit satu unit."))
+        return units
+
+    def for_action(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {"name": d["name"], "category_code": d["category_code"],
+                "validity_years": d["validity_years"],
+                "eligibility": {"min_education": d["min_education"] or None,
+                                "fields": d["fields_of_study"],
+                                "min_practice_hours": d["min_practice_hours"],
+                                "required_training": d["required_training"],
+                                "membership_required": d["membership_required"]},
+                "units": d["units"], "needs_confirmation": d["needs_confirmation"],
+                "is_active": d["is_active"]}

@@ -19,7 +19,7 @@ from sdmkesos.credentials.verify import Result, StatusListCache, verify_credenti
 
 from . import conf, keyring
 from .choices import CertificateStatus
-from .models import Certificate, IssuerKey, StatusListCredential
+from .models import Certificate, CompletionCredential, IssuerKey, StatusListCredential
 
 VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 PURPOSES = ("revocation", "suspension")
@@ -29,7 +29,11 @@ _ID_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
 
 def new_public_id() -> str:
-    return "".join(secrets.choice(_ID_ALPHABET) for _ in range(12))
+    """12 random characters (31^12 ≈ 8·10^17), unused by any certificate or credential."""
+    while True:
+        candidate = "".join(secrets.choice(_ID_ALPHABET) for _ in range(12))
+        if not any(m.objects.filter(public_id=candidate).exists() for m in _status_models()):
+            return candidate
 
 
 def _start(day: dt.date) -> str:
@@ -67,6 +71,54 @@ def certificate_document(cert: Certificate) -> dict[str, Any]:
     }
 
 
+OB3_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+
+
+def completion_document(credential: CompletionCredential) -> dict[str, Any]:
+    """The unsigned Open Badges 3.0 ``OpenBadgeCredential`` of a training completion: the
+    holder's name (as an unhashed ``IdentityObject`` and as ``name``), the programme as the
+    ``Achievement``, the batch dates; no NIK, no birth date. No ``validUntil``: a completion
+    does not expire (it can be suspended or revoked through the status lists)."""
+    nomination = credential.nomination
+    batch = nomination.batch
+    programme = batch.programme
+    completed = nomination.completed_on or batch.end_date
+    name = credential.person.name
+    narrative = (f"Mengikuti {programme.name} ({programme.jp} JP), angkatan {batch.number}, "
+                 f"{batch.start_date:%d-%m-%Y} s.d. {batch.end_date:%d-%m-%Y}, dan dinyatakan "
+                 "lulus.")
+    return {
+        "@context": [VC_CONTEXT, OB3_CONTEXT],
+        "id": conf.verify_url(credential.public_id),
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "name": f"Sertifikat Pelatihan {programme.name}",
+        "issuer": {"id": conf.issuer_did(), "type": ["Profile"], "name": conf.issuer_name()},
+        "validFrom": _start(completed),
+        "credentialSubject": {
+            "type": ["AchievementSubject"],
+            "name": name,
+            "identifier": [{"type": "IdentityObject", "identityType": "name",
+                            "hashed": False, "identityHash": name}],
+            "activityStartDate": _start(batch.start_date),
+            "activityEndDate": _end(batch.end_date),
+            "achievement": {
+                "id": f"{conf.public_url()}/pelatihan/program/{programme.code}/",
+                "type": ["Achievement"],
+                "achievementType": "CertificateOfCompletion",
+                "name": programme.name,
+                "description": programme.description or f"Pelatihan {programme.name}",
+                "criteria": {"narrative": narrative},
+                "humanCode": programme.code,
+            },
+            "number": credential.number,
+        },
+        "credentialStatus": [
+            statuslist.entry(conf.status_list_url(credential.status_list, p),
+                             credential.status_index, p)
+            for p in PURPOSES],
+    }
+
+
 def sign(document: dict[str, Any]) -> tuple[IssuerKey, dict[str, Any]]:
     key, pair = keyring.signing_key()
     signed = eddsa_jcs.sign(document, pair, verification_method=keyring.verification_method(key),
@@ -74,12 +126,20 @@ def sign(document: dict[str, Any]) -> tuple[IssuerKey, dict[str, Any]]:
     return key, signed
 
 
+def _status_models() -> tuple[Any, ...]:
+    """The rows that hold a slot on the status lists: competency certificates and training
+    completion credentials share the lists."""
+    return (Certificate, CompletionCredential)
+
+
 def allocate_status_slot() -> tuple[int, int]:
     """(list number, random free index): the newest list with room, else a new list."""
-    number = (Certificate.objects.order_by("-status_list").values_list("status_list", flat=True)
-              .first() or 1)
-    taken = set(Certificate.objects.filter(status_list=number)
-                .values_list("status_index", flat=True))
+    number = max((m.objects.order_by("-status_list").values_list("status_list", flat=True)
+                  .first() or 1) for m in _status_models())
+    taken: set[int] = set()
+    for model in _status_models():
+        taken |= set(model.objects.filter(status_list=number)
+                     .values_list("status_index", flat=True))
     if len(taken) >= LIST_SIZE // 2:  # keep lists sparse so indexes stay unguessable
         number, taken = number + 1, set()
     return number, statuslist.random_index(taken, LIST_SIZE)
@@ -90,8 +150,10 @@ def rebuild_status_lists(number: int) -> None:
     for purpose in PURPOSES:
         status = (CertificateStatus.REVOKED if purpose == "revocation"
                   else CertificateStatus.SUSPENDED)
-        indexes = Certificate.objects.filter(status_list=number, status=status).values_list(
-            "status_index", flat=True)
+        indexes: list[int] = []
+        for model in _status_models():
+            indexes.extend(model.objects.filter(status_list=number, status=status)
+                           .values_list("status_index", flat=True))
         url = conf.status_list_url(number, purpose)
         doc = statuslist.list_credential(
             list_url=url, issuer=conf.issuer_did(), purpose=purpose,
@@ -110,8 +172,10 @@ def ensure_status_lists(number: int) -> None:
 
 
 def all_list_numbers() -> list[int]:
-    return sorted(set(Certificate.objects.values_list("status_list", flat=True))
-                  | set(StatusListCredential.objects.values_list("list_number", flat=True)))
+    numbers = set(StatusListCredential.objects.values_list("list_number", flat=True))
+    for model in _status_models():
+        numbers |= set(model.objects.values_list("status_list", flat=True))
+    return sorted(numbers)
 
 
 def local_status(url: str) -> dict[str, Any]:
@@ -150,16 +214,35 @@ class _Snapshot:
         self.resolver: Resolver | None = None
         self.lists: dict[str, dict[str, Any]] = {}
         self.netloc = ""
+        self.fingerprint: tuple[Any, ...] = ()
+        # bumped whenever a reload finds a different DID document or status list: results
+        # cached under an older generation are never used again
+        self.generation = 0
 
     def current(self) -> _Snapshot:
         now = time.monotonic()
         if self.resolver is None or now - self.loaded_at > SNAPSHOT_SECONDS:
-            resolver = local_resolver()
-            lists = {conf.status_list_url(r.list_number, r.purpose): dict(r.credential)
-                     for r in StatusListCredential.objects.all()}
-            self.resolver, self.lists, self.loaded_at = resolver, lists, now
-            self.netloc = urlsplit(conf.public_url()).netloc
+            self.reload(now)
         return self
+
+    def reload(self, now: float | None = None) -> None:
+        document = keyring.did_document()
+        resolver = Resolver()
+        resolver.add(document)
+        lists = {conf.status_list_url(r.list_number, r.purpose): dict(r.credential)
+                 for r in StatusListCredential.objects.all()}
+        fingerprint = (conf.public_url(),
+                       tuple((m["id"], m["publicKeyMultibase"])
+                             for m in document.get("verificationMethod", [])),
+                       tuple(sorted(document.get("assertionMethod", []))),
+                       tuple(sorted((url, (c.get("proof") or {}).get("proofValue", ""))
+                                    for url, c in lists.items())))
+        if fingerprint != self.fingerprint:
+            self.generation += 1
+            self.fingerprint = fingerprint
+        self.resolver, self.lists = resolver, lists
+        self.loaded_at = time.monotonic() if now is None else now
+        self.netloc = urlsplit(conf.public_url()).netloc
 
     def status(self, url: str) -> dict[str, Any]:
         found = self.lists.get(url)
@@ -172,6 +255,17 @@ class _Snapshot:
 
 
 _snapshot = _Snapshot()
+
+
+def snapshot_generation() -> int:
+    """The generation of this process's snapshot (reloaded when older than SNAPSHOT_SECONDS)."""
+    return _snapshot.current().generation
+
+
+def reload_snapshot() -> int:
+    """Reload the snapshot now (the database says something the snapshot does not)."""
+    _snapshot.reload()
+    return _snapshot.generation
 
 
 def invalidate_snapshot() -> None:

@@ -79,7 +79,10 @@ def _changed() -> None:
 def retire(key: IssuerKey) -> None:
     latest = key.certificates.aggregate(m=Max("valid_until"))["m"]
     key.retired_at = timezone.now()
-    key.keep_until = latest or timezone.localdate()
+    # training completion credentials do not expire: a key that signed one stays published
+    # (keep_until empty) unless it is withdrawn
+    key.keep_until = (None if key.completion_credentials.exists()
+                      else latest or timezone.localdate())
     key.save(update_fields=["retired_at", "keep_until"])
     _changed()
 

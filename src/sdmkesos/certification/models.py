@@ -377,3 +377,38 @@ class ProfessionalRegistration(ScopedRow):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.number}"
+
+
+class CompletionCredential(ScopedRow):
+    """A training completion credential (Open Badges 3.0 ``OpenBadgeCredential``) for one
+    completed participant of a training batch: signed with the issuer's keys and carried on
+    the same status lists as the competency certificates."""
+
+    public_id = models.CharField(max_length=16, unique=True)
+    number = models.CharField(_("nomor"), max_length=60, unique=True)
+    nomination = models.OneToOneField("training.Nomination", on_delete=models.PROTECT,
+                                      related_name="completion_credential")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT,
+                               related_name="completion_credentials")
+    status = models.CharField(_("status"), max_length=10, choices=CertificateStatus.choices,
+                              default=CertificateStatus.ACTIVE)
+    status_reason = models.CharField(_("alasan"), max_length=255, blank=True)
+    status_list = models.PositiveIntegerField(default=1)
+    status_index = models.PositiveIntegerField()
+    key = models.ForeignKey(IssuerKey, on_delete=models.PROTECT,
+                            related_name="completion_credentials")
+    credential = models.JSONField()
+    issued_at = models.DateTimeField(auto_now_add=True)
+
+    scope = PERSON_SCOPE
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-issued_at", "-id"]
+        verbose_name = _("sertifikat pelatihan")
+        verbose_name_plural = _("sertifikat pelatihan")
+        constraints = [models.UniqueConstraint(fields=["status_list", "status_index"],
+                                               name="completion_status_slot")]
+
+    def __str__(self) -> str:
+        return self.number

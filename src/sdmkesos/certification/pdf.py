@@ -10,7 +10,7 @@ import segno
 from fpdf import FPDF
 
 from . import conf
-from .models import Certificate
+from .models import Certificate, CompletionCredential
 
 FONTS = Path(__file__).parent / "fonts"
 MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
@@ -94,6 +94,81 @@ def render(cert: Certificate) -> bytes:
                    f"kedaluwarsa) dapat diperiksa di {url} atau dengan memindai kode QR. "
                    "Versi digital ditandatangani (W3C Verifiable Credential, eddsa-jcs-2022) "
                    f"oleh {conf.issuer_did()}.")
+    pdf.image(qr_png(url), x=w - 62, y=h - 66, w=42, h=42)
+    pdf.set_xy(w - 72, h - 23)
+    pdf.set_font("DejaVu", "", 7)
+    pdf.cell(62, 4, url.split("://", 1)[-1], align="C")
+    return bytes(pdf.output())
+
+
+def render_completion(credential: CompletionCredential) -> bytes:
+    """The printable training completion certificate, same frame and QR code as ``render``."""
+    nomination = credential.nomination
+    batch = nomination.batch
+    programme = batch.programme
+    name = credential.person.name
+    pdf = FPDF(orientation="L", unit="mm", format="A4")
+    pdf.set_auto_page_break(False)
+    pdf.set_title(f"Sertifikat Pelatihan {credential.number}")
+    pdf.set_author(conf.issuer_name())
+    pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
+    pdf.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+    pdf.add_page()
+    w, h = pdf.w, pdf.h
+    pdf.set_draw_color(40, 90, 70)
+    pdf.set_line_width(1.2)
+    pdf.rect(8, 8, w - 16, h - 16)
+    pdf.set_line_width(0.3)
+    pdf.rect(11, 11, w - 22, h - 22)
+    logo = conf.issuer_logo()
+    y = 22.0
+    if logo is not None and logo.is_file():
+        pdf.image(str(logo), x=(w - 24) / 2, y=y, h=24)
+        y += 27
+    pdf.set_xy(15, y)
+    pdf.set_font("DejaVu", "B", 13)
+    pdf.cell(w - 30, 7, conf.issuer_name().upper(), align="C")
+    pdf.set_xy(15, y + 14)
+    pdf.set_font("DejaVu", "B", 28)
+    pdf.set_text_color(40, 90, 70)
+    pdf.cell(w - 30, 13, "SERTIFIKAT PELATIHAN", align="C")
+    pdf.set_text_color(0, 0, 0)
+    pdf.set_xy(15, y + 28)
+    pdf.set_font("DejaVu", "", 11)
+    pdf.cell(w - 30, 6, f"Nomor: {credential.number}", align="C")
+    pdf.set_xy(15, y + 40)
+    pdf.cell(w - 30, 6, "Diberikan kepada", align="C")
+    pdf.set_xy(15, y + 48)
+    size = 22.0
+    pdf.set_font("DejaVu", "B", size)
+    while size > 10 and pdf.get_string_width(name) > w - 40:
+        size -= 1
+        pdf.set_font("DejaVu", "B", size)
+    pdf.cell(w - 30, 11, name, align="C")
+    pdf.set_xy(15, y + 62)
+    pdf.set_font("DejaVu", "", 11)
+    pdf.cell(w - 30, 6, "yang telah mengikuti dan dinyatakan LULUS", align="C")
+    pdf.set_xy(15, y + 70)
+    pdf.set_font("DejaVu", "B", 15)
+    title = programme.name
+    while pdf.get_string_width(title) > w - 40 and len(title) > 20:
+        title = title[:-4] + "…"
+    pdf.cell(w - 30, 8, title, align="C")
+    pdf.set_xy(15, y + 80)
+    pdf.set_font("DejaVu", "", 10)
+    pdf.cell(w - 30, 6, f"Angkatan {batch.number}, {tanggal(batch.start_date)} s.d. "
+             f"{tanggal(batch.end_date)}, {programme.jp} jam pelajaran", align="C")
+    url = conf.verify_url(credential.public_id)
+    pdf.set_xy(25, h - 38)
+    pdf.set_font("DejaVu", "", 10)
+    completed = nomination.completed_on or batch.end_date
+    pdf.cell(170, 5, f"Lulus {tanggal(completed)}")
+    pdf.set_xy(25, h - 31)
+    pdf.set_font("DejaVu", "", 8)
+    pdf.multi_cell(170, 4, "Keaslian dan status sertifikat ini dapat diperiksa di "
+                   f"{url} atau dengan memindai kode QR. Versi digital: Open Badges 3.0 "
+                   "(W3C Verifiable Credential, eddsa-jcs-2022) ditandatangani oleh "
+                   f"{conf.issuer_did()}.")
     pdf.image(qr_png(url), x=w - 62, y=h - 66, w=42, h=42)
     pdf.set_xy(w - 72, h - 23)
     pdf.set_font("DejaVu", "", 7)

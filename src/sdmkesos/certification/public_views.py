@@ -8,12 +8,13 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import conf, issuing, keyring, ratelimit
-from .models import Certificate, StatusListCredential
+from . import conf, keyring, ratelimit, verification
+from .models import StatusListCredential
 
 MAX_UPLOAD = 256 * 1024
 STATE_LABELS = {
@@ -60,49 +61,53 @@ def _too_many(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def summary(credential: Any) -> dict[str, Any]:
-    """What the page shows of a credential: no identifiers beyond the name."""
-    if not isinstance(credential, dict):
-        return {}
-    subject = credential.get("credentialSubject") or {}
-    if not isinstance(subject, dict):
-        subject = {}
-    cert = subject.get("certificate") or {}
-    scheme = cert.get("scheme") if isinstance(cert, dict) else None
-    issuer = credential.get("issuer")
-    return {
-        "name": subject.get("name", ""),
-        "title": credential.get("name", ""),
-        "number": cert.get("number", "") if isinstance(cert, dict) else "",
-        "scheme": scheme.get("name", "") if isinstance(scheme, dict) else "",
-        "issuer": (issuer.get("name") or issuer.get("id")) if isinstance(issuer, dict)
-        else issuer,
-        "issuer_id": issuer.get("id") if isinstance(issuer, dict) else issuer,
-        "valid_from": str(credential.get("validFrom", ""))[:10],
-        "valid_until": str(credential.get("validUntil", ""))[:10],
-    }
+summary = verification.summary
+
+
+def _present(entry: verification.Entry) -> dict[str, Any]:
+    color, label = STATE_LABELS.get(entry.state, ("secondary", entry.state))
+    return {"result": entry.result, "state": entry.state, "verified": entry.verified,
+            "color": color, "label": _(label), "info": entry.info, "ours": entry.ours,
+            "checked_at": entry.checked_at, "kind": entry.kind}
 
 
 def outcome(credential: Any) -> dict[str, Any]:
-    result = issuing.verify(credential)
-    info = summary(credential)
-    color, label = STATE_LABELS.get(result.state, ("secondary", result.state))
-    return {"result": result.as_dict(), "state": result.state, "verified": result.verified,
-            "color": color, "label": _(label), "info": info,
-            "ours": info.get("issuer_id") == conf.issuer_did(),
-            "checked_at": timezone.now()}
+    """Verify a credential given in full (pasted, uploaded, posted): never cached."""
+    return _present(verification.evaluate(credential))
 
 
 @require_GET
 def verify_certificate(request: HttpRequest, public_id: str) -> HttpResponse:
+    """The page behind the QR code. The verification and the rendered page are cached per
+    process (``verification.by_public_id``); the page holds nothing specific to the request
+    (no form, no CSRF token) apart from the language."""
     if not ratelimit.allow(request):
         return _too_many(request)
-    cert = Certificate.objects.filter(public_id=public_id).only("credential").first()
-    if cert is None:
+    entry = verification.by_public_id(public_id)
+    if entry is None:
         return page(request, {"not_found": True, "public_id": public_id}, status=404)
-    context = outcome(cert.credential)
-    context["public_id"] = public_id
-    return page(request, context)
+    language = get_language() or ""
+    html = entry.html.get(language)
+    if html is None:
+        context = _present(entry)
+        context.update(public_id=public_id, issuer_name=conf.issuer_name())
+        html = render_to_string("certification/public/verify.html", context)
+        if entry.cacheable:
+            entry.html[language] = html
+    return HttpResponse(html)
+
+
+def cached_page(request: HttpRequest, public_id: str, language: str) -> str | None:
+    """The page of ``public_id`` for ``language`` if this process has it cached and still
+    valid (see ``verification``) and the client is within the rate limit; else None (the
+    full view answers)."""
+    entry = verification.by_public_id(public_id)
+    if entry is None or not entry.cacheable:
+        return None
+    html = entry.html.get(language)
+    if html is None or not ratelimit.allow(request):
+        return None
+    return html
 
 
 @require_http_methods(["GET", "POST"])
@@ -137,11 +142,10 @@ def verify_json(request: HttpRequest, public_id: str) -> JsonResponse:
     if not ratelimit.allow(request):
         return JsonResponse({"code": "throttled", "message": "Terlalu banyak permintaan."},
                             status=429)
-    cert = Certificate.objects.filter(public_id=public_id).only("credential").first()
-    if cert is None:
+    entry = verification.by_public_id(public_id)
+    if entry is None:
         return JsonResponse({"code": "not_found", "message": "Sertifikat tidak ditemukan."},
                             status=404)
-    out = outcome(cert.credential)
-    return JsonResponse({"verified": out["verified"], "state": out["state"],
-                         "certificate": out["info"], "checks": out["result"]["checks"],
-                         "credential": cert.credential})
+    return JsonResponse({"verified": entry.verified, "state": entry.state,
+                         "certificate": entry.info, "checks": entry.result["checks"],
+                         "credential": entry.credential})

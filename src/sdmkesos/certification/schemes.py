@@ -27,3 +27,42 @@ def load_schemes(scheme_model: Any = None, unit_model: Any = None) -> int:
             unit_model.objects.create(scheme=scheme, code=code, title=title, sort_order=order)
         created += 1
     return created
+
+
+UNIT_CODE_MAX = 30
+UNIT_TITLE_MAX = 200
+
+
+class UnitLineError(ValueError):
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(f"Baris {line}: {message}")
+        self.line = line
+
+
+def format_units(units: list[tuple[str, str]]) -> str:
+    """The units as the edit form shows them: ``CODE | Title`` per line."""
+    return "\n".join(f"{code} | {title}" for code, title in units)
+
+
+def parse_units(text: str) -> list[tuple[str, str]]:
+    """``CODE | Title`` lines (blank lines ignored) into (code, title) pairs in order. Codes
+    are unique, without spaces or ``|``, at most 30 characters; titles at most 200."""
+    units: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        code, sep, title = line.partition("|")
+        code, title = code.strip(), " ".join(title.split())
+        if not sep or not code or not title:
+            raise UnitLineError(number, "tulis sebagai KODE | Judul unit.")
+        if any(c.isspace() for c in code) or len(code) > UNIT_CODE_MAX:
+            raise UnitLineError(number, "kode unit tanpa spasi, paling banyak 30 karakter.")
+        if len(title) > UNIT_TITLE_MAX or "|" in title:
+            raise UnitLineError(number, "judul unit paling banyak 200 karakter, tanpa '|'.")
+        if code.casefold() in seen:
+            raise UnitLineError(number, f"kode {code} sudah dipakai.")
+        seen.add(code.casefold())
+        units.append((code, title))
+    return units

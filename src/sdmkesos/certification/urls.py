@@ -20,4 +20,10 @@ urlpatterns: list = [
     path("uji/", views.events, name="events"),
     path("uji/<int:pk>/", views.event_detail, name="event"),
     path("bukti/<int:pk>", views.evidence_download, name="evidence"),
+    path("skema/", views.schemes, name="schemes"),
+    path("skema/<str:code>/ubah/", views.scheme_edit, name="scheme_edit"),
+    path("pelatihan/<int:pk>/pdf", views.completion_pdf, name="completion_pdf"),
+    path("pelatihan/<int:pk>/json", views.completion_json, name="completion_json"),
+    path("pelatihan/angkatan/<int:batch_pk>/terbitkan", views.issue_completions,
+         name="issue_completions"),
 ]

@@ -6,8 +6,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,7 +23,15 @@ from sdmkesos.people.models import Person
 
 from . import actions, conf, evidence, forms, pdf, reports
 from .choices import ApplicationStatus
-from .models import Application, AssessmentEvent, Assessor, Certificate, Evidence
+from .models import (
+    Application,
+    AssessmentEvent,
+    Assessor,
+    Certificate,
+    CompletionCredential,
+    Evidence,
+    Scheme,
+)
 
 
 @login_required
@@ -332,3 +341,98 @@ def report(request: HttpRequest) -> HttpResponse:
         "share": reports.certified_share(user),
         "expiring": reports.expiring(user)[:200],
         "workload": reports.assessor_workload(user)})
+
+
+# -- training completion credentials --------------------------------------------------------
+
+def _completion(request: HttpRequest, pk: int) -> CompletionCredential:
+    """A completion credential the user may see: in their person scope or a manager of its
+    batch; otherwise 404."""
+    cred = get_object_or_404(CompletionCredential.objects.select_related(
+        "person", "nomination__batch__programme", "nomination__batch__organisation"), pk=pk)
+    visible = CompletionCredential.objects.restrict(request.user, VIEW).filter(pk=pk).exists()
+    if not (visible or actions.may_issue_completion(request.user, cred.nomination.batch)):
+        raise Http404
+    return cred
+
+
+@login_required
+def completion_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    cred = _completion(request, pk)
+    response = HttpResponse(pdf.render_completion(cred), content_type="application/pdf")
+    safe = cred.number.replace("/", "-")
+    response["Content-Disposition"] = f'inline; filename="sertifikat-pelatihan-{safe}.pdf"'
+    return response
+
+
+@login_required
+def completion_json(request: HttpRequest, pk: int) -> HttpResponse:
+    import json
+
+    cred = _completion(request, pk)
+    response = HttpResponse(json.dumps(cred.credential, indent=2, ensure_ascii=False),
+                            content_type="application/vc+ld+json")
+    response["Content-Disposition"] = f'attachment; filename="{cred.public_id}.json"'
+    return response
+
+
+@login_required
+@require_POST
+def issue_completions(request: HttpRequest, batch_pk: int) -> HttpResponse:
+    """The training batch page's button: credentials for every completed participant who has
+    none yet (managers of the batch only)."""
+    from sdmkesos.training.models import Batch
+
+    batch = get_object_or_404(Batch.objects.select_related("organisation"), pk=batch_pk)
+    if not actions.may_issue_completion(request.user, batch):
+        raise PermissionDenied
+    try:
+        issued = actions.do_issue_completion_credentials(actor=request.user,
+                                                         channel=Channel.WEB, batch=batch)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        if issued:
+            messages.success(request, _("%(n)s sertifikat pelatihan diterbitkan.")
+                             % {"n": len(issued)})
+        else:
+            messages.info(request, _("Tidak ada peserta lulus yang belum memiliki sertifikat "
+                                     "pelatihan."))
+    return redirect("training:batch", pk=batch.pk)
+
+
+# -- schemes --------------------------------------------------------------------------------
+
+def _is_scheme_admin(user: Any) -> bool:
+    from sdmkesos.core.choices import Role
+
+    return bool(user.is_authenticated and user.is_active
+                and (user.is_superuser or user.role == Role.NATIONAL_ADMIN))
+
+
+@login_required
+def schemes(request: HttpRequest) -> HttpResponse:
+    """Every scheme with its units, eligibility and validity (reference data: all staff)."""
+    rows = Scheme.objects.restrict(request.user, VIEW).prefetch_related("units")
+    return render(request, "certification/schemes.html", {
+        "schemes": rows, "can_edit": _is_scheme_admin(request.user)})
+
+
+@login_required
+def scheme_edit(request: HttpRequest, code: str) -> HttpResponse:
+    if not _is_scheme_admin(request.user):
+        raise PermissionDenied
+    scheme = get_object_or_404(Scheme.objects.all(), code=code)
+    form = forms.SchemeForm(request.POST or None, initial=forms.SchemeForm.initial_for(scheme))
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_update_scheme(actor=request.user, channel=Channel.WEB, scheme=scheme,
+                                     **form.for_action())
+        except DomainError as exc:
+            form.add_domain_error(exc)
+        else:
+            messages.success(request, _("Skema %(c)s disimpan.") % {"c": scheme.code})
+            return redirect("certification:schemes")
+    return render(request, "certification/form.html", {
+        "form": form, "title": _("Ubah skema %(c)s") % {"c": scheme.code}, "multipart": False},
+        status=400 if request.method == "POST" else 200)

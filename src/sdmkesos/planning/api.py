@@ -157,6 +157,8 @@ class PlacementQuery(Schema):
     min_level: str | None = None
     category: str | None = None
     region: str | None = None
+    standard: str | None = None
+    schemes: list[str] = []
     limit: int = Field(50, ge=1, le=200)
 
 
@@ -166,6 +168,8 @@ class CandidateOut(Schema):
     organisation: str | None
     score: int
     parts: dict[str, int]
+    maximum: dict[str, int]
+    details: dict[str, Any]
 
 
 class HeadIn(Schema):
@@ -319,13 +323,15 @@ def get_scenario(request: HttpRequest, scenario_id: int) -> Any:
 
 @router.get("/placement", response={200: list[CandidateOut], **ERRORS})
 def placement(request: HttpRequest, q: Query[PlacementQuery]) -> Any:
-    """Candidates in scope ranked for a vacancy (fields of study, minimum education, category,
-    region)."""
+    """Candidates in scope ranked for a vacancy: fields of study, minimum education, category,
+    region, competencies against the job standard (``standard`` or the category's) and valid
+    certificates of the schemes (``schemes`` or the category's) plus STR / SIPPS."""
     user = _user(request)
-    vacancy = queries.vacancy_from(q.fields_of_study, q.min_level, q.category, q.region)
+    vacancy = queries.vacancy_from(q.fields_of_study, q.min_level, q.category, q.region,
+                                   standard=q.standard, schemes=q.schemes or None)
     return [{"person_id": p.pk, "name": p.name,
              "organisation": p.organisation.name if p.organisation else None,
-             "score": s.total, "parts": s.parts}
+             "score": s.total, "parts": s.parts, "maximum": s.maximum, "details": s.details}
             for p, s in queries.placement_candidates(user, vacancy, region=q.region,
                                                      limit=q.limit)]
 

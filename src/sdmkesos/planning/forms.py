@@ -11,6 +11,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from sdmkesos.careers.forms import bootstrap
+from sdmkesos.certification.models import Scheme
+from sdmkesos.competency.models import JobStandard
 from sdmkesos.core.models import EducationLevel, FieldOfStudy, Organisation, WorkforceCategory
 from sdmkesos.people.forms import DateInput, DomainErrorsMixin, scoped_organisations
 from sdmkesos.training.models import Programme, ScholarshipScheme
@@ -189,9 +191,19 @@ class PlacementForm(forms.Form):
     min_level = forms.ChoiceField(label=_("Pendidikan minimal"), required=False)
     category = forms.ChoiceField(label=_("Kategori SDM"), required=False)
     region = forms.CharField(label=_("Wilayah (kode)"), required=False, max_length=13)
+    standard = forms.ChoiceField(
+        label=_("Standar kompetensi jabatan"), required=False,
+        help_text=_("Kosong: standar kategori SDM yang dipilih."))
+    schemes = forms.MultipleChoiceField(
+        label=_("Skema sertifikasi yang relevan"), required=False,
+        help_text=_("Kosong: skema kategori SDM yang dipilih."))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["standard"].choices = [("", "---------")] + [  # type: ignore
+            (s.code, f"{s.code} {s.name}") for s in JobStandard.objects.filter(is_active=True)]
+        self.fields["schemes"].choices = [  # type: ignore[attr-defined]
+            (s.code, s.name) for s in Scheme.objects.filter(is_active=True)]
         self.fields["fields_of_study"].choices = [  # type: ignore[attr-defined]
             (f.code, f.name) for f in FieldOfStudy.objects.filter(is_active=True)]
         self.fields["min_level"].choices = [("", "---------")] + [  # type: ignore
@@ -200,6 +212,7 @@ class PlacementForm(forms.Form):
             (c.code, c.name) for c in WorkforceCategory.objects.filter(is_active=True)]
         bootstrap(self)
         self.fields["fields_of_study"].widget.attrs["size"] = 6
+        self.fields["schemes"].widget.attrs["size"] = 4
 
 
 class HeadForm(DomainErrorsMixin, forms.Form):

@@ -13,6 +13,9 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from sdmkesos.careers import queries as careers_queries
+from sdmkesos.certification import lookup as certification_queries
+from sdmkesos.competency import queries as competency_queries
+from sdmkesos.competency.gaps import current_levels
 from sdmkesos.core.models import EducationLevel, FieldOfStudy, Organisation, OrganisationType
 from sdmkesos.core.scoping import VIEW, region_q
 from sdmkesos.people.models import EducationRecord, Person
@@ -216,11 +219,14 @@ def chart(projections: list[Projection], width: int = 640, height: int = 220) ->
 
 
 def placement_candidates(user: Any, vacancy: placement.Vacancy, *, region: str | None = None,
-                         limit: int = 50, pool: int = 3000
+                         limit: int = 50, pool: int = 3000, today: dt.date | None = None
                          ) -> list[tuple[Person, placement.Score]]:
     """Candidates in the user's scope (optionally in ``region``) ranked for the vacancy. The
     pool is people with a matching field of study, a peksos/kesos background or the vacancy's
-    category (at most ``pool`` of them)."""
+    category (at most ``pool`` of them). Their current competency levels (latest valid
+    assessments, competency app), valid certificates of the vacancy's schemes and valid STR /
+    SIPPS (certification app) on ``today`` are read in a fixed number of queries."""
+    today = today or dt.date.today()
     qs = Person.objects.restrict(user, VIEW)
     if region:
         qs = qs.filter(region_q(Person.scope, (region,)))
@@ -235,31 +241,53 @@ def placement_candidates(user: Any, vacancy: placement.Vacancy, *, region: str |
         match = Q()
     people = list(qs.filter(match).distinct().select_related(
         "education_level", "category", "organisation")[:pool])
+    ids = [p.pk for p in people]
     fields: dict[int, set[str]] = {}
     for pid, code in EducationRecord.objects.filter(
-            person__in=[p.pk for p in people], field__isnull=False).values_list(
-                "person_id", "field__code"):
+            person__in=ids, field__isnull=False).values_list("person_id", "field__code"):
         fields.setdefault(pid, set()).add(code)
+    levels: dict[int, dict[str, int]] = {}
+    if vacancy.standard:
+        levels = {pid: current_levels(facts, today)
+                  for pid, facts in competency_queries.facts_for(ids).items()}
+    certificates: dict[int, set[str]] = {}
+    registrations: dict[int, set[str]] = {}
+    if vacancy.schemes is not None:
+        certificates = certification_queries.valid_certificates(ids, vacancy.schemes, today)
+        registrations = certification_queries.valid_registrations(ids, today)
     by_pk = {p.pk: p for p in people}
     candidates = [placement.Candidate(
         key=p.pk, fields=frozenset(fields.get(p.pk, set())), kesos=p.kesos_background,
         education_rank=p.education_level.rank if p.education_level else 0,
-        category=p.category.code if p.category else None, region=p.region_id)
+        category=p.category.code if p.category else None, region=p.region_id,
+        levels=levels.get(p.pk, {}), certificates=frozenset(certificates.get(p.pk, set())),
+        registrations=frozenset(registrations.get(p.pk, set())))
         for p in people]
     return [(by_pk[c.key], s) for c, s in placement.rank(vacancy, candidates, limit)]
 
 
 def vacancy_from(fields: list[str], min_level: str | None, category: str | None,
-                 region: str | None) -> placement.Vacancy:
+                 region: str | None, *, standard: str | None = None,
+                 schemes: list[str] | None = None) -> placement.Vacancy:
+    """The vacancy. Its competency standard is ``standard`` (a job standard's code) or else the
+    active standard of ``category``; its certification schemes are ``schemes`` or else the
+    active schemes of ``category``."""
     kesos = set(FieldOfStudy.objects.filter(code__in=fields, is_kesos=True)
                 .values_list("code", flat=True))
     rank = 0
     if min_level:
         level = EducationLevel.objects.filter(code=min_level).first()
         rank = level.rank if level else 0
+    found = competency_queries.standard_for(code=standard, category=category)
+    scheme_codes = (frozenset(schemes) if schemes
+                    else certification_queries.schemes_for_category(category)
+                    if category else None)
     return placement.Vacancy(fields=frozenset(fields), kesos_fields=frozenset(kesos),
                              min_education_rank=rank, category=category or None,
-                             region=region or None)
+                             region=region or None,
+                             standard=dict(found.required) if found else None,
+                             standard_label=f"{found.code} {found.name}" if found else None,
+                             schemes=scheme_codes or None)
 
 
 # --- heads of units ------------------------------------------------------------------------------

@@ -189,13 +189,18 @@ def placement(request: HttpRequest) -> HttpResponse:
     _staff_only(user)
     form = PlacementForm(request.GET or None)
     ranking: list[Any] = []
+    vacancy = None
     if request.GET and form.is_valid():
         data = form.cleaned_data
         vacancy = queries.vacancy_from(data["fields_of_study"], data["min_level"],
-                                       data["category"], data["region"].strip() or None)
+                                       data["category"], data["region"].strip() or None,
+                                       standard=data["standard"] or None,
+                                       schemes=data["schemes"] or None)
         ranking = queries.placement_candidates(user, vacancy,
                                                region=data["region"].strip() or None)
-    return render(request, "planning/placement.html", {"form": form, "ranking": ranking})
+    return render(request, "planning/placement.html", {
+        "form": form, "ranking": ranking, "vacancy": vacancy,
+        "schemes": sorted(vacancy.schemes or []) if vacancy else []})
 
 
 @login_required

@@ -11,9 +11,12 @@ against the rule row.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -419,8 +422,37 @@ def do_add_result(*, actor: Any, channel: str, skp: Skp, text: str,
     return result
 
 
+def _check_evidence(name: str, content: bytes) -> str:
+    """The content type of an acceptable evidence file (PDF, DOCX, DOC, ODT, XLSX, JPG, PNG,
+    checked by content; at most 10 MB), or a DomainError naming the reason. The same checks
+    as the agreement documents of the partnerships app."""
+    from sdmkesos.partnerships.actions import check_document
+
+    return check_document(name, content)
+
+
+def _store_evidence(row: SkpRealisation, name: str, content: bytes, content_type: str
+                    ) -> dict[str, Any]:
+    safe = Path(name.replace("\\", "/")).name
+    ext = safe.rsplit(".", 1)[-1].lower() if "." in safe else "bin"
+    row.evidence_name = safe[-255:]
+    row.evidence_type = content_type
+    row.evidence_size = len(content)
+    row.evidence_sha256 = hashlib.sha256(content).hexdigest()
+    row.evidence_file.save(f"{row.indicator_id}-{row.evidence_sha256[:16]}.{ext}",
+                           ContentFile(content), save=False)
+    return {"name": row.evidence_name, "size": row.evidence_size,
+            "sha256": row.evidence_sha256}
+
+
 def do_add_realisation(*, actor: Any, channel: str, indicator: SkpIndicator, period: int,
-                       realisation: str, evidence: str = "") -> SkpRealisation:
+                       realisation: str, evidence: str = "", file_name: str = "",
+                       file_content: bytes | None = None) -> SkpRealisation:
+    """Record a quarter's realisation of an indicator while the SKP is a draft, with evidence
+    as a link/document number (``evidence``) and/or an uploaded file (``file_name`` +
+    ``file_content``, checked by ``_check_evidence`` and kept in the private storage)."""
+    content_type = (_check_evidence(file_name, file_content)
+                    if file_content is not None else "")
     with transaction.atomic():
         current, roles = _locked_skp(actor, indicator.result.skp)
         if not roles & {"self", "supervisor", "hr"}:
@@ -435,13 +467,44 @@ def do_add_realisation(*, actor: Any, channel: str, indicator: SkpIndicator, per
             errors.append(DomainError("required", field="realisation"))
         if errors:
             raise ValidationFailed(errors)
-        row = SkpRealisation.objects.create(indicator=indicator, period=period,
-                                            realisation=realisation.strip(),
-                                            evidence=evidence.strip(), recorded_by=actor)
+        row = SkpRealisation(indicator=indicator, period=period,
+                             realisation=realisation.strip(), evidence=evidence.strip(),
+                             recorded_by=actor if getattr(actor, "pk", None) else None)
+        stored = (_store_evidence(row, file_name, file_content, content_type)
+                  if file_content is not None else None)
+        row.save()
         audit.record(actor=actor, channel=channel, action="skp.realisation.add",
                      obj=current,
                      changes={"realisation": [None, row.realisation],
-                              "evidence": [None, row.evidence], "period": [None, period]},
+                              "evidence": [None, row.evidence], "period": [None, period],
+                              **({"evidence_file": [None, stored]} if stored else {})},
+                     note=f"skp {current.pk}", region_code=current.person.region_id)
+    return row
+
+
+def do_attach_evidence(*, actor: Any, channel: str, realisation: SkpRealisation, name: str,
+                       content: bytes) -> SkpRealisation:
+    """Upload (or replace) the evidence file of a realisation while the SKP is a draft: the
+    person, a supervisor or HR in scope."""
+    content_type = _check_evidence(name, content)
+    with transaction.atomic():
+        row = SkpRealisation.objects.select_for_update().select_related(
+            "indicator__result__skp").get(pk=realisation.pk)
+        current, roles = _locked_skp(actor, row.indicator.result.skp)
+        if not roles & {"self", "supervisor", "hr"}:
+            raise DomainError("forbidden")
+        if current.status != SkpStatus.DRAFT:
+            raise DomainError("skp_closed", message=_("SKP sudah dinilai."))
+        before = ({"name": row.evidence_name, "size": row.evidence_size,
+                   "sha256": row.evidence_sha256} if row.evidence_file else None)
+        old_file = row.evidence_file.name if row.evidence_file else ""
+        stored = _store_evidence(row, name, content, content_type)
+        row.save()
+        if old_file and old_file != row.evidence_file.name:
+            storage = row.evidence_file.storage
+            transaction.on_commit(lambda: storage.delete(old_file))
+        audit.record(actor=actor, channel=channel, action="skp.realisation.evidence",
+                     obj=current, changes={"evidence_file": [before, stored]},
                      note=f"skp {current.pk}", region_code=current.person.region_id)
     return row
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("kenaikan/", views.eligibility, name="eligibility"),
     path("pensiun/", views.retirement, name="retirement"),
     path("skp/", views.skp_list, name="skp_list"),
+    path("skp/bukti/<int:pk>/", views.skp_evidence, name="skp_evidence"),
     path("skp/<int:pk>/", views.skp_detail, name="skp"),
     path("skp/<int:pk>/<str:which>/", views.skp_action, name="skp_action"),
 ]

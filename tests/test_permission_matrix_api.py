@@ -264,6 +264,7 @@ SPECS.update({
         ("GET", "/planning/scenarios"), ("POST", "/planning/scenarios"),
         ("GET", "/planning/scenarios/{scenario_id}"), ("GET", "/planning/placement"),
         ("GET", "/planning/heads"), ("POST", "/planning/heads"),
+        ("POST", "/careers/persons/{person_id}/follow-ups"),  # tests/careers/test_development.py
         ("GET", "/careers/skp/realisations/{realisation_id}/evidence"),
         ("POST", "/careers/skp/realisations/{realisation_id}/evidence"),
         ("GET", "/planning/entrant-sources"), ("POST", "/planning/entrant-sources"),

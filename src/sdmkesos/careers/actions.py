@@ -567,14 +567,21 @@ def do_evaluate(*, actor: Any, channel: str, skp: Skp, results_rating: str,
                      note=f"skp {current.pk}", region_code=person.region_id)
         minimum = rules.rating(rules.minimum_for_promotion)
         if not final.at_least(minimum):
+            gaps, suggestions = development_proposal(person)
+            proposal = _("Predikat kinerja {rating} di bawah {minimum}: susun rencana "
+                         "pengembangan kompetensi bersama atasan.").format(
+                             rating=final.label_id, minimum=minimum.label_id)
+            if gaps:
+                proposal += " " + gap_text(gaps)
             follow = FollowUp.objects.create(
-                skp=current, person=person, reason=f"rating_{final.code}",
-                proposal=_("Predikat kinerja {rating} di bawah {minimum}: susun rencana "
-                           "pengembangan kompetensi bersama atasan.").format(
-                               rating=final.label_id, minimum=minimum.label_id),
-                training=FOLLOW_UP_TRAINING.get(final.code, ""))
+                skp=current, person=person, reason=f"rating_{final.code}", proposal=proposal,
+                training=(training_text(suggestions) if suggestions
+                          else FOLLOW_UP_TRAINING.get(final.code, "")),
+                programmes=[s.as_dict() for s in suggestions])
             audit.record(actor=actor, channel=channel, action="skp.follow_up.propose",
-                         obj=follow, changes={"reason": [None, follow.reason]},
+                         obj=follow, changes={"reason": [None, follow.reason],
+                                              "programmes": [None, [s.code for s in
+                                                                    suggestions]]},
                          note=f"skp {current.pk}", region_code=person.region_id)
         _credit_from_skp(actor, channel, current, final.code)
     skp.refresh_from_db()
@@ -627,9 +634,66 @@ def can_view_person_careers(user: Any, person: Person) -> bool:
     return Person.objects.restrict(user, VIEW).filter(pk=person.pk).exists()
 
 
+def development_proposal(person: Person, today: dt.date | None = None
+                         ) -> tuple[list[Any], list[Any]]:
+    """(the person's competency gaps below the job standard, the catalogue programmes to
+    propose): gaps from ``competency.queries``, programmes from
+    ``training.queries.catalogue()`` chosen by ``careers.development.suggest``."""
+    from sdmkesos.competency.queries import person_gap_view
+    from sdmkesos.training.completions import completed_programmes
+    from sdmkesos.training.queries import catalogue
+    from sdmkesos.training.rules import PersonFacts
+
+    from .development import GapFact, suggest
+
+    _standard, gaps, _current = person_gap_view(person, today)
+    below = [GapFact(g.competency, g.required, g.current) for g in gaps if g.below]
+    fresh = Person.objects.select_related("category", "education_level",
+                                          "employment_status").get(pk=person.pk)
+    facts = PersonFacts(
+        category=fresh.category.code if fresh.category else None,
+        education_rank=fresh.education_level.rank if fresh.education_level else None,
+        is_asn=bool(fresh.employment_status and fresh.employment_status.is_asn),
+        completed_programmes=completed_programmes(person.pk))
+    programmes = catalogue((today or dt.date.today()).year)["programmes"]
+    return below, suggest(programmes, below, facts)
+
+
+def gap_text(gaps: list[Any]) -> str:
+    return _("Kesenjangan kompetensi: {gaps}.").format(gaps="; ".join(
+        _("{code} level {current} dari {required}").format(
+            code=g.competency, current=g.current, required=g.required) for g in gaps))
+
+
+def training_text(suggestions: list[Any]) -> str:
+    return ", ".join(f"{s.code} {s.name}" for s in suggestions)[:200]
+
+
+def do_propose_gap_follow_up(*, actor: Any, channel: str, person: Person,
+                             today: dt.date | None = None) -> FollowUp:
+    """Propose development for the person's competency gaps (latest valid assessments against
+    the job standard), with the catalogue programmes that close them. Refused
+    (``no_competency_gap``) when the person has no gap."""
+    if not can(actor, CHANGE):
+        raise DomainError("forbidden")
+    if not Person.objects.restrict(actor, CHANGE).filter(pk=person.pk).exists():
+        raise DomainError("out_of_scope")
+    gaps, suggestions = development_proposal(person, today)
+    if not gaps:
+        raise DomainError("no_competency_gap", message=_(
+            "Tidak ada kesenjangan kompetensi terhadap standar kompetensi jabatan."))
+    proposal = gap_text(gaps)
+    if not suggestions:
+        proposal += " " + _("Belum ada program di katalog pelatihan yang menutupnya.")
+    return do_propose_follow_up(actor=actor, channel=channel, person=person,
+                                reason="competency_gap", proposal=proposal,
+                                training=training_text(suggestions),
+                                programmes=[s.as_dict() for s in suggestions])
+
+
 def do_propose_follow_up(*, actor: Any, channel: str, person: Person, reason: str,
-                         proposal: str, training: str = "", skp: Skp | None = None
-                         ) -> FollowUp:
+                         proposal: str, training: str = "", skp: Skp | None = None,
+                         programmes: list[dict[str, Any]] | None = None) -> FollowUp:
     """Propose a development follow-up, e.g. for a competency gap found by the competency app
     (``reason="competency_gap"``) or by HR; ``training`` names the proposed programme."""
     with transaction.atomic():
@@ -642,9 +706,12 @@ def do_propose_follow_up(*, actor: Any, channel: str, person: Person, reason: st
         if errors:
             raise ValidationFailed(errors)
         follow = FollowUp.objects.create(person=current, skp=skp, reason=reason.strip()[:60],
-                                         proposal=proposal.strip(), training=training.strip())
+                                         proposal=proposal.strip(), training=training.strip(),
+                                         programmes=list(programmes or []))
         audit.record(actor=actor, channel=channel, action="skp.follow_up.propose", obj=follow,
                      changes={"reason": [None, follow.reason],
-                              "training": [None, follow.training]},
+                              "training": [None, follow.training],
+                              "programmes": [None, [p.get("code") for p in
+                                                    follow.programmes]]},
                      region_code=current.region_id)
     return follow

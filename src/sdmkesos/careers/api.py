@@ -207,7 +207,17 @@ class SkpOut(Schema):
     behaviour_rating: str
     final_rating: str
     results: list[dict[str, Any]]
-    follow_ups: list[dict[str, str]]
+    follow_ups: list[dict[str, Any]]
+
+
+class FollowUpOut(Schema):
+    id: int
+    person_id: int
+    skp_id: int | None
+    reason: str
+    proposal: str
+    training: str
+    programmes: list[dict[str, Any]]
 
 
 # --- helpers -------------------------------------------------------------------------------------
@@ -413,6 +423,19 @@ def retirements(request: HttpRequest, q: Query[RetirementQuery]) -> Any:
              "retirement_date": r.date, "basis": r.basis} for r in rows]
 
 
+@router.post("/persons/{int:person_id}/follow-ups", response={201: FollowUpOut, **ERRORS})
+def propose_gap_follow_up(request: HttpRequest, person_id: int) -> Any:
+    """Propose development for the person's competency gaps (latest valid assessments against
+    the job standard) with the training catalogue's programmes that close them. HR in scope;
+    ``no_competency_gap`` (400) when there is none."""
+    user = api_user(request)
+    person = _person(user, person_id)
+    f = actions.do_propose_gap_follow_up(actor=user, channel=API, person=person)
+    return Status(201, {"id": f.pk, "person_id": f.person_id, "skp_id": f.skp_id,
+                        "reason": f.reason, "proposal": f.proposal, "training": f.training,
+                        "programmes": f.programmes})
+
+
 # --- SKP -----------------------------------------------------------------------------------------
 
 
@@ -439,8 +462,8 @@ def skp_out(skp: Skp) -> dict[str, Any]:
                                                       for z in i.realisations.all()]}
                                     for i in r.indicators.all()]}
                     for r in skp.results.prefetch_related("indicators__realisations")],
-        "follow_ups": [{"reason": f.reason, "proposal": f.proposal, "training": f.training}
-                       for f in skp.follow_ups.all()],
+        "follow_ups": [{"reason": f.reason, "proposal": f.proposal, "training": f.training,
+                        "programmes": f.programmes} for f in skp.follow_ups.all()],
     }
 
 

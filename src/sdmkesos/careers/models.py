@@ -358,6 +358,9 @@ class FollowUp(models.Model):
     reason = models.CharField(_("alasan"), max_length=60)
     proposal = models.TextField(_("usulan pengembangan"))
     training = models.CharField(_("pelatihan yang diusulkan"), max_length=200, blank=True)
+    # Programmes proposed from the training catalogue: [{"code", "name", "closes": [...]}]
+    programmes = models.JSONField(_("program dari katalog pelatihan"), default=list,
+                                  blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     scope = THROUGH_PERSON

@@ -17,6 +17,7 @@ urlpatterns = [
     path("pekerja/<int:pk>/jabatan/<int:position_pk>/angka-kredit/", views.credit_add,
          name="credit_add"),
     path("pekerja/<int:pk>/skp/baru/", views.skp_create, name="skp_create"),
+    path("pekerja/<int:pk>/tindak-lanjut/", views.gap_follow_up, name="gap_follow_up"),
     path("kenaikan/", views.eligibility, name="eligibility"),
     path("pensiun/", views.retirement, name="retirement"),
     path("skp/", views.skp_list, name="skp_list"),

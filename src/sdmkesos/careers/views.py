@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -421,3 +422,22 @@ def skp_evidence(request: HttpRequest, pk: int) -> FileResponse:
                             content_type=row.evidence_type or "application/octet-stream")
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@login_required
+@require_POST
+def gap_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
+    """HR proposes development for the person's competency gaps, with programmes from the
+    training catalogue."""
+    user: Any = request.user
+    person = _person(user, pk, CHANGE)
+    try:
+        follow = actions.do_propose_gap_follow_up(actor=user, channel=WEB, person=person)
+    except DomainError as err:
+        if err.code in ("forbidden", "out_of_scope"):
+            raise PermissionDenied(err.message) from err
+        messages.error(request, err.message)
+    else:
+        messages.success(request, _("Tindak lanjut diusulkan: %(training)s") % {
+            "training": follow.training or _("belum ada program yang sesuai")})
+    return redirect(f"{reverse('careers:person', args=[person.pk])}#development")

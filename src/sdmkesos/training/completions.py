@@ -82,3 +82,10 @@ def completions(people: QuerySet[Any], *, first_year: int, last_year: int,
                                       f"{code} angkatan {number}", not finished))
     out.sort(key=lambda c: (c.year, c.source != "scholarship", c.person_id, c.source_id))
     return out
+
+
+def completed_programmes(person_id: int) -> frozenset[str]:
+    """Codes of the programmes ``person_id`` has completed (passed), for eligibility checks."""
+    return frozenset(Nomination.objects.filter(
+        person_id=person_id, status=NominationStatus.COMPLETED).values_list(
+            "batch__programme__code", flat=True))

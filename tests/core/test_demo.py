@@ -31,7 +31,13 @@ ASN_AND_JF = {"asn_dinsos", "asn_kemensos", "pekerja_sosial", "penyuluh_sosial",
 
 @pytest.fixture(scope="module")
 def catalogue(django_db_setup: Any, django_db_blocker: Any) -> Catalogue:
+    # Tests without a database mark run last (pytest-django's order), possibly after a
+    # transactional test in the same xdist worker flushed the reference data: reload it then.
+    from sdmkesos.core.reference import setup_reference_data
+
     with django_db_blocker.unblock():
+        if not Organisation.objects.filter(code="DINSOS-35.07").exists():
+            setup_reference_data()
         return catalogue_from_database()
 
 

@@ -237,8 +237,10 @@ def test_role_matrix(role, users, make_person):
 # not express (SKP: only the person, the supervisors and HR roles; eligibility: HR roles; rule
 # corrections: national administrators; planning: office accounts only, objects that are not
 # persons): their role/scope matrices are tests/careers/test_views_api.py and
-# tests/planning/test_planning_app.py, their anonymous 401 tests/planning/test_api_auth.py, so
-# they are listed here as "public" only for this matrix to skip them.
+# tests/planning/test_planning_app.py (SKP evidence files: tests/careers/test_skp_evidence.py;
+# entrant sources and projections: tests/planning/test_entrants.py; placement:
+# tests/planning/test_placement_records.py), their anonymous 401 tests/planning/test_api_auth.py,
+# so they are listed here as "public" only for this matrix to skip them.
 SPECS.update({
     ("GET", "/careers/levels"): Spec("reference", url=lambda c: "/careers/levels"),
     ("GET", "/careers/persons/{person_id}"): Spec(
@@ -262,5 +264,10 @@ SPECS.update({
         ("GET", "/planning/scenarios"), ("POST", "/planning/scenarios"),
         ("GET", "/planning/scenarios/{scenario_id}"), ("GET", "/planning/placement"),
         ("GET", "/planning/heads"), ("POST", "/planning/heads"),
+        ("POST", "/careers/persons/{person_id}/follow-ups"),  # tests/careers/test_development.py
+        ("GET", "/careers/skp/realisations/{realisation_id}/evidence"),
+        ("POST", "/careers/skp/realisations/{realisation_id}/evidence"),
+        ("GET", "/planning/entrant-sources"), ("POST", "/planning/entrant-sources"),
+        ("DELETE", "/planning/entrant-sources/{source_id}"),
     ]},
 })

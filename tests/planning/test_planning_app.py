@@ -150,7 +150,7 @@ def test_placement_ranking_in_scope(users, make_person):
     EducationRecord.objects.create(person=far, level=s1, field=peksos)
     vacancy = queries.vacancy_from(["pekerjaan_sosial"], "s1", "pekerja_sosial", "35.07")
     ranked = queries.placement_candidates(users["jatim"], vacancy)
-    assert ranked[0][0] == good and ranked[0][1].total == 90
+    assert ranked[0][0] == good and ranked[0][1].total == 65
     assert far not in [p for p, _s in ranked]
 
 
@@ -291,7 +291,7 @@ def test_planning_api_norms_scenarios_heads(users, make_person):
     assert [h["organisation"] for h in api.get("/planning/heads", {"flagged": True}).json()] \
         == [_org().name]
     ranked = api.get("/planning/placement", {"category": "pekerja_sosial"}).json()
-    assert all(c["parts"]["category"] == 15 for c in ranked)
+    assert all(c["parts"]["category"] == 10 for c in ranked)
 
 
 def test_saved_wisn_matches_the_command(users, tmp_path, capsys):

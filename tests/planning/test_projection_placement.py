@@ -70,14 +70,59 @@ def test_placement_scores_by_hand():
     a = Candidate(1, frozenset({"pekerjaan_sosial"}), True, 51, "pekerja_sosial", "35.07.01")
     b = Candidate(2, frozenset({"kesejahteraan_sosial"}), True, 42, "pekerja_sosial", "35.07")
     c = Candidate(3, frozenset({"hukum"}), False, 60, "asn_dinsos", "35.071")
-    assert score(VACANCY, a).total == 90  # 50 field + 20 education + 15 category + 5 region
-    assert score(VACANCY, b).parts == {"field": 30, "education": 0, "category": 15, "region": 5}
-    assert score(VACANCY, c).total == 20  # only education; 35.071 is not inside 35.07
+    assert score(VACANCY, a).total == 65  # 35 field + 15 education + 10 category + 5 region
+    assert score(VACANCY, b).parts == {"field": 20, "education": 0, "category": 10, "region": 5}
+    assert score(VACANCY, c).total == 15  # only education; 35.071 is not inside 35.07
     assert [x.key for x, _s in rank(VACANCY, [c, b, a])] == [1, 2, 3]
+    # without a standard or schemes, competency and certification are left out
+    assert set(score(VACANCY, a).maximum) == {"field", "education", "category", "region"}
 
 
-def test_placement_uses_competency_and_certification_when_known():
+FULL = Vacancy(fields=frozenset({"pekerjaan_sosial"}),
+               kesos_fields=frozenset({"pekerjaan_sosial"}), min_education_rank=51,
+               category="pekerja_sosial", region="35.07",
+               standard={"PS.01": 3, "PS.02": 4, "M.01": 3}, schemes=frozenset({"PSG"}))
+
+
+def test_placement_with_competencies_and_certification_by_hand():
+    # required levels 3 + 4 + 3 = 10
     d = Candidate(4, frozenset({"pekerjaan_sosial"}), True, 51, "pekerja_sosial", "35.07",
-                  competency_match=0.6, certified=True)
-    assert score(VACANCY, d).parts["competency"] == 3
-    assert score(VACANCY, d).total == 98
+                  levels={"PS.01": 4, "PS.02": 2, "M.01": 3}, certificates=frozenset({"PSG"}),
+                  registrations=frozenset({"str"}))
+    e = Candidate(5, frozenset({"pekerjaan_sosial"}), True, 51, "pekerja_sosial", "35.07",
+                  registrations=frozenset({"str", "sipps"}))
+    f = Candidate(6, frozenset({"kesejahteraan_sosial"}), True, 51, "pekerja_sosial", "35.07",
+                  levels={"PS.01": 3, "PS.02": 4, "M.01": 5},
+                  certificates=frozenset({"PSG", "APS"}))
+    sd = score(FULL, d)
+    # covered min(4,3) + 2 + 3 = 8 of 10 -> 16; certificate 10 + STR 3 = 13
+    assert sd.parts == {"field": 35, "education": 15, "category": 10, "competency": 16,
+                        "certification": 13, "region": 5}
+    assert sd.total == 94 and sd.maximum["competency"] == 20
+    assert sd.details["competency"] == {"covered": 8, "required": 10, "met": 2,
+                                        "competencies": 3}
+    assert sd.details["certification"] == {"schemes": ["PSG"], "registrations": ["str"]}
+    # no assessment, no certificate: STR 3 + SIPPS 2
+    assert score(FULL, e).parts["competency"] == 0 and score(FULL, e).total == 70
+    # 20 (other kesos field) + 15 + 10 + 20 (all levels covered) + 10 (APS does not count)
+    assert score(FULL, f).total == 80 and score(FULL, f).details["certification"]["schemes"] \
+        == ["PSG"]
+    assert [x.key for x, _s in rank(FULL, [e, f, d])] == [4, 6, 5]
+
+
+def test_placement_competency_points_round_half_up():
+    v = Vacancy(standard={"A": 8})
+    one = Candidate(1, frozenset(), False, 0, None, None, levels={"A": 1})
+    assert score(v, one).parts["competency"] == 3  # 1/8 x 20 = 2.5
+    assert score(v, Candidate(2, frozenset(), False, 0, None, None)).parts["competency"] == 0
+
+
+@given(levels=st.dictionaries(st.sampled_from(["A", "B", "C"]), st.integers(0, 5)),
+       required=st.dictionaries(st.sampled_from(["A", "B", "C"]), st.integers(1, 5),
+                                min_size=1))
+def test_placement_competency_points_bounded(levels, required):
+    points = score(Vacancy(standard=required),
+                   Candidate(1, frozenset(), False, 0, None, None, levels=levels))
+    assert 0 <= points.parts["competency"] <= 20
+    if all(levels.get(k, 0) >= v for k, v in required.items()):
+        assert points.parts["competency"] == 20

@@ -11,9 +11,12 @@ against the rule row.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -419,8 +422,37 @@ def do_add_result(*, actor: Any, channel: str, skp: Skp, text: str,
     return result
 
 
+def _check_evidence(name: str, content: bytes) -> str:
+    """The content type of an acceptable evidence file (PDF, DOCX, DOC, ODT, XLSX, JPG, PNG,
+    checked by content; at most 10 MB), or a DomainError naming the reason. The same checks
+    as the agreement documents of the partnerships app."""
+    from sdmkesos.partnerships.actions import check_document
+
+    return check_document(name, content)
+
+
+def _store_evidence(row: SkpRealisation, name: str, content: bytes, content_type: str
+                    ) -> dict[str, Any]:
+    safe = Path(name.replace("\\", "/")).name
+    ext = safe.rsplit(".", 1)[-1].lower() if "." in safe else "bin"
+    row.evidence_name = safe[-255:]
+    row.evidence_type = content_type
+    row.evidence_size = len(content)
+    row.evidence_sha256 = hashlib.sha256(content).hexdigest()
+    row.evidence_file.save(f"{row.indicator_id}-{row.evidence_sha256[:16]}.{ext}",
+                           ContentFile(content), save=False)
+    return {"name": row.evidence_name, "size": row.evidence_size,
+            "sha256": row.evidence_sha256}
+
+
 def do_add_realisation(*, actor: Any, channel: str, indicator: SkpIndicator, period: int,
-                       realisation: str, evidence: str = "") -> SkpRealisation:
+                       realisation: str, evidence: str = "", file_name: str = "",
+                       file_content: bytes | None = None) -> SkpRealisation:
+    """Record a quarter's realisation of an indicator while the SKP is a draft, with evidence
+    as a link/document number (``evidence``) and/or an uploaded file (``file_name`` +
+    ``file_content``, checked by ``_check_evidence`` and kept in the private storage)."""
+    content_type = (_check_evidence(file_name, file_content)
+                    if file_content is not None else "")
     with transaction.atomic():
         current, roles = _locked_skp(actor, indicator.result.skp)
         if not roles & {"self", "supervisor", "hr"}:
@@ -435,13 +467,44 @@ def do_add_realisation(*, actor: Any, channel: str, indicator: SkpIndicator, per
             errors.append(DomainError("required", field="realisation"))
         if errors:
             raise ValidationFailed(errors)
-        row = SkpRealisation.objects.create(indicator=indicator, period=period,
-                                            realisation=realisation.strip(),
-                                            evidence=evidence.strip(), recorded_by=actor)
+        row = SkpRealisation(indicator=indicator, period=period,
+                             realisation=realisation.strip(), evidence=evidence.strip(),
+                             recorded_by=actor if getattr(actor, "pk", None) else None)
+        stored = (_store_evidence(row, file_name, file_content, content_type)
+                  if file_content is not None else None)
+        row.save()
         audit.record(actor=actor, channel=channel, action="skp.realisation.add",
                      obj=current,
                      changes={"realisation": [None, row.realisation],
-                              "evidence": [None, row.evidence], "period": [None, period]},
+                              "evidence": [None, row.evidence], "period": [None, period],
+                              **({"evidence_file": [None, stored]} if stored else {})},
+                     note=f"skp {current.pk}", region_code=current.person.region_id)
+    return row
+
+
+def do_attach_evidence(*, actor: Any, channel: str, realisation: SkpRealisation, name: str,
+                       content: bytes) -> SkpRealisation:
+    """Upload (or replace) the evidence file of a realisation while the SKP is a draft: the
+    person, a supervisor or HR in scope."""
+    content_type = _check_evidence(name, content)
+    with transaction.atomic():
+        row = SkpRealisation.objects.select_for_update().select_related(
+            "indicator__result__skp").get(pk=realisation.pk)
+        current, roles = _locked_skp(actor, row.indicator.result.skp)
+        if not roles & {"self", "supervisor", "hr"}:
+            raise DomainError("forbidden")
+        if current.status != SkpStatus.DRAFT:
+            raise DomainError("skp_closed", message=_("SKP sudah dinilai."))
+        before = ({"name": row.evidence_name, "size": row.evidence_size,
+                   "sha256": row.evidence_sha256} if row.evidence_file else None)
+        old_file = row.evidence_file.name if row.evidence_file else ""
+        stored = _store_evidence(row, name, content, content_type)
+        row.save()
+        if old_file and old_file != row.evidence_file.name:
+            storage = row.evidence_file.storage
+            transaction.on_commit(lambda: storage.delete(old_file))
+        audit.record(actor=actor, channel=channel, action="skp.realisation.evidence",
+                     obj=current, changes={"evidence_file": [before, stored]},
                      note=f"skp {current.pk}", region_code=current.person.region_id)
     return row
 
@@ -504,14 +567,21 @@ def do_evaluate(*, actor: Any, channel: str, skp: Skp, results_rating: str,
                      note=f"skp {current.pk}", region_code=person.region_id)
         minimum = rules.rating(rules.minimum_for_promotion)
         if not final.at_least(minimum):
+            gaps, suggestions = development_proposal(person)
+            proposal = _("Predikat kinerja {rating} di bawah {minimum}: susun rencana "
+                         "pengembangan kompetensi bersama atasan.").format(
+                             rating=final.label_id, minimum=minimum.label_id)
+            if gaps:
+                proposal += " " + gap_text(gaps)
             follow = FollowUp.objects.create(
-                skp=current, person=person, reason=f"rating_{final.code}",
-                proposal=_("Predikat kinerja {rating} di bawah {minimum}: susun rencana "
-                           "pengembangan kompetensi bersama atasan.").format(
-                               rating=final.label_id, minimum=minimum.label_id),
-                training=FOLLOW_UP_TRAINING.get(final.code, ""))
+                skp=current, person=person, reason=f"rating_{final.code}", proposal=proposal,
+                training=(training_text(suggestions) if suggestions
+                          else FOLLOW_UP_TRAINING.get(final.code, "")),
+                programmes=[s.as_dict() for s in suggestions])
             audit.record(actor=actor, channel=channel, action="skp.follow_up.propose",
-                         obj=follow, changes={"reason": [None, follow.reason]},
+                         obj=follow, changes={"reason": [None, follow.reason],
+                                              "programmes": [None, [s.code for s in
+                                                                    suggestions]]},
                          note=f"skp {current.pk}", region_code=person.region_id)
         _credit_from_skp(actor, channel, current, final.code)
     skp.refresh_from_db()
@@ -564,9 +634,66 @@ def can_view_person_careers(user: Any, person: Person) -> bool:
     return Person.objects.restrict(user, VIEW).filter(pk=person.pk).exists()
 
 
+def development_proposal(person: Person, today: dt.date | None = None
+                         ) -> tuple[list[Any], list[Any]]:
+    """(the person's competency gaps below the job standard, the catalogue programmes to
+    propose): gaps from ``competency.queries``, programmes from
+    ``training.queries.catalogue()`` chosen by ``careers.development.suggest``."""
+    from sdmkesos.competency.queries import person_gap_view
+    from sdmkesos.training.completions import completed_programmes
+    from sdmkesos.training.queries import catalogue
+    from sdmkesos.training.rules import PersonFacts
+
+    from .development import GapFact, suggest
+
+    _standard, gaps, _current = person_gap_view(person, today)
+    below = [GapFact(g.competency, g.required, g.current) for g in gaps if g.below]
+    fresh = Person.objects.select_related("category", "education_level",
+                                          "employment_status").get(pk=person.pk)
+    facts = PersonFacts(
+        category=fresh.category.code if fresh.category else None,
+        education_rank=fresh.education_level.rank if fresh.education_level else None,
+        is_asn=bool(fresh.employment_status and fresh.employment_status.is_asn),
+        completed_programmes=completed_programmes(person.pk))
+    programmes = catalogue((today or dt.date.today()).year)["programmes"]
+    return below, suggest(programmes, below, facts)
+
+
+def gap_text(gaps: list[Any]) -> str:
+    return _("Kesenjangan kompetensi: {gaps}.").format(gaps="; ".join(
+        _("{code} level {current} dari {required}").format(
+            code=g.competency, current=g.current, required=g.required) for g in gaps))
+
+
+def training_text(suggestions: list[Any]) -> str:
+    return ", ".join(f"{s.code} {s.name}" for s in suggestions)[:200]
+
+
+def do_propose_gap_follow_up(*, actor: Any, channel: str, person: Person,
+                             today: dt.date | None = None) -> FollowUp:
+    """Propose development for the person's competency gaps (latest valid assessments against
+    the job standard), with the catalogue programmes that close them. Refused
+    (``no_competency_gap``) when the person has no gap."""
+    if not can(actor, CHANGE):
+        raise DomainError("forbidden")
+    if not Person.objects.restrict(actor, CHANGE).filter(pk=person.pk).exists():
+        raise DomainError("out_of_scope")
+    gaps, suggestions = development_proposal(person, today)
+    if not gaps:
+        raise DomainError("no_competency_gap", message=_(
+            "Tidak ada kesenjangan kompetensi terhadap standar kompetensi jabatan."))
+    proposal = gap_text(gaps)
+    if not suggestions:
+        proposal += " " + _("Belum ada program di katalog pelatihan yang menutupnya.")
+    return do_propose_follow_up(actor=actor, channel=channel, person=person,
+                                reason="competency_gap", proposal=proposal,
+                                training=training_text(suggestions),
+                                programmes=[s.as_dict() for s in suggestions])
+
+
 def do_propose_follow_up(*, actor: Any, channel: str, person: Person, reason: str,
-                         proposal: str, training: str = "", skp: Skp | None = None
-                         ) -> FollowUp:
+                         proposal: str, training: str = "", skp: Skp | None = None,
+                         programmes: list[dict[str, Any]] | None = None) -> FollowUp:
     """Propose a development follow-up, e.g. for a competency gap found by the competency app
     (``reason="competency_gap"``) or by HR; ``training`` names the proposed programme."""
     with transaction.atomic():
@@ -579,9 +706,12 @@ def do_propose_follow_up(*, actor: Any, channel: str, person: Person, reason: st
         if errors:
             raise ValidationFailed(errors)
         follow = FollowUp.objects.create(person=current, skp=skp, reason=reason.strip()[:60],
-                                         proposal=proposal.strip(), training=training.strip())
+                                         proposal=proposal.strip(), training=training.strip(),
+                                         programmes=list(programmes or []))
         audit.record(actor=actor, channel=channel, action="skp.follow_up.propose", obj=follow,
                      changes={"reason": [None, follow.reason],
-                              "training": [None, follow.training]},
+                              "training": [None, follow.training],
+                              "programmes": [None, [p.get("code") for p in
+                                                    follow.programmes]]},
                      region_code=current.region_id)
     return follow

@@ -11,8 +11,9 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema, Status
+from django.http import FileResponse, HttpRequest
+from ninja import Field, File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from sdmkesos.core.api import ERRORS, ErrorOut, api_user
 from sdmkesos.core.choices import Channel
@@ -28,6 +29,7 @@ from .models import (
     JfRank,
     Skp,
     SkpIndicator,
+    SkpRealisation,
     SkpResult,
 )
 from .rules import Decision
@@ -205,7 +207,17 @@ class SkpOut(Schema):
     behaviour_rating: str
     final_rating: str
     results: list[dict[str, Any]]
-    follow_ups: list[dict[str, str]]
+    follow_ups: list[dict[str, Any]]
+
+
+class FollowUpOut(Schema):
+    id: int
+    person_id: int
+    skp_id: int | None
+    reason: str
+    proposal: str
+    training: str
+    programmes: list[dict[str, Any]]
 
 
 # --- helpers -------------------------------------------------------------------------------------
@@ -411,7 +423,28 @@ def retirements(request: HttpRequest, q: Query[RetirementQuery]) -> Any:
              "retirement_date": r.date, "basis": r.basis} for r in rows]
 
 
+@router.post("/persons/{int:person_id}/follow-ups", response={201: FollowUpOut, **ERRORS})
+def propose_gap_follow_up(request: HttpRequest, person_id: int) -> Any:
+    """Propose development for the person's competency gaps (latest valid assessments against
+    the job standard) with the training catalogue's programmes that close them. HR in scope;
+    ``no_competency_gap`` (400) when there is none."""
+    user = api_user(request)
+    person = _person(user, person_id)
+    f = actions.do_propose_gap_follow_up(actor=user, channel=API, person=person)
+    return Status(201, {"id": f.pk, "person_id": f.person_id, "skp_id": f.skp_id,
+                        "reason": f.reason, "proposal": f.proposal, "training": f.training,
+                        "programmes": f.programmes})
+
+
 # --- SKP -----------------------------------------------------------------------------------------
+
+
+def evidence_out(z: SkpRealisation) -> dict[str, Any] | None:
+    if not z.evidence_file:
+        return None
+    return {"name": z.evidence_name, "content_type": z.evidence_type, "size": z.evidence_size,
+            "sha256": z.evidence_sha256,
+            "download": f"/api/v1/careers/skp/realisations/{z.pk}/evidence"}
 
 
 def skp_out(skp: Skp) -> dict[str, Any]:
@@ -422,14 +455,15 @@ def skp_out(skp: Skp) -> dict[str, Any]:
         "final_rating": skp.final_rating,
         "results": [{"id": r.pk, "text": r.text, "parent_id": r.parent_id,
                      "indicators": [{"id": i.pk, "text": i.text, "target": i.target,
-                                     "realisations": [{"period": z.period,
+                                     "realisations": [{"id": z.pk, "period": z.period,
                                                        "realisation": z.realisation,
-                                                       "evidence": z.evidence}
+                                                       "evidence": z.evidence,
+                                                       "evidence_file": evidence_out(z)}
                                                       for z in i.realisations.all()]}
                                     for i in r.indicators.all()]}
                     for r in skp.results.prefetch_related("indicators__realisations")],
-        "follow_ups": [{"reason": f.reason, "proposal": f.proposal, "training": f.training}
-                       for f in skp.follow_ups.all()],
+        "follow_ups": [{"reason": f.reason, "proposal": f.proposal, "training": f.training,
+                        "programmes": f.programmes} for f in skp.follow_ups.all()],
     }
 
 
@@ -493,6 +527,46 @@ def add_realisation(request: HttpRequest, skp_id: int, payload: RealisationIn) -
                                period=payload.period, realisation=payload.realisation,
                                evidence=payload.evidence)
     return Status(201, skp_out(skp))
+
+
+def _realisation(user: Any, realisation_id: int) -> SkpRealisation:
+    row = SkpRealisation.objects.select_related("indicator__result__skp").filter(
+        pk=realisation_id, indicator__result__skp__in=actions.visible_skps(user)).first()
+    if row is None:
+        raise DomainError("not_found")
+    return row
+
+
+@router.post("/skp/realisations/{int:realisation_id}/evidence",
+             response={201: dict[str, Any], **ERRORS})
+def upload_evidence(request: HttpRequest, realisation_id: int,
+                    file: UploadedFile = File(...)) -> Any:  # noqa: B008
+    """Upload (or replace) a realisation's evidence file (multipart ``file``): PDF, DOCX, DOC,
+    ODT, XLSX, JPG or PNG, checked by content, at most 10 MB; while the SKP is a draft, by the
+    person, a supervisor or HR in scope."""
+    from sdmkesos.partnerships.actions import MAX_DOCUMENT_BYTES, too_large
+
+    user = api_user(request)
+    row = _realisation(user, realisation_id)
+    if file.size and file.size > MAX_DOCUMENT_BYTES:
+        raise too_large(file.size)
+    row = actions.do_attach_evidence(actor=user, channel=API, realisation=row,
+                                     name=file.name or "", content=file.read())
+    return Status(201, evidence_out(row))
+
+
+@router.get("/skp/realisations/{int:realisation_id}/evidence", response={200: None, **ERRORS})
+def download_evidence(request: HttpRequest, realisation_id: int) -> Any:
+    """The evidence file, for the person, the supervisors and HR roles in scope (404 for
+    anyone else)."""
+    row = _realisation(api_user(request), realisation_id)
+    if not row.evidence_file:
+        raise DomainError("not_found")
+    response = FileResponse(row.evidence_file.open("rb"), as_attachment=True,
+                            filename=row.evidence_name or "bukti",
+                            content_type=row.evidence_type or "application/octet-stream")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @router.post("/skp/{int:skp_id}/evaluate", response={200: SkpOut, **ERRORS})

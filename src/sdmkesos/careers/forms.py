@@ -157,12 +157,30 @@ class RealisationForm(DomainErrorsMixin, forms.Form):
     realisation = forms.CharField(label=_("Realisasi"), max_length=500)
     evidence = forms.CharField(label=_("Bukti dukung (tautan/nomor dokumen)"), max_length=500,
                                required=False)
+    evidence_file = forms.FileField(
+        label=_("Berkas bukti dukung"), required=False,
+        help_text=_("PDF, DOCX, DOC, ODT, XLSX, JPG atau PNG; paling besar 10 MB."))
 
     def __init__(self, *args: Any, indicators: list[tuple[int, str]] | None = None,
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["indicator"].choices = indicators or []  # type: ignore[attr-defined]
         bootstrap(self)
+
+    def clean_evidence_file(self) -> Any:
+        from sdmkesos.partnerships.actions import MAX_DOCUMENT_BYTES, too_large
+
+        upload = self.cleaned_data.get("evidence_file")
+        if upload is not None and upload.size > MAX_DOCUMENT_BYTES:
+            raise forms.ValidationError(too_large(upload.size).message)
+        return upload
+
+    def file_args(self) -> dict[str, Any]:
+        """``file_name`` and ``file_content`` for ``do_add_realisation`` (empty: no file)."""
+        upload = self.cleaned_data.get("evidence_file")
+        if upload is None:
+            return {}
+        return {"file_name": upload.name, "file_content": upload.read()}
 
 
 class EvaluationForm(DomainErrorsMixin, forms.Form):

@@ -8,6 +8,8 @@ person (``person__region`` ...), like the registry's education and employment re
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -295,6 +297,14 @@ class SkpIndicator(models.Model):
         return f"{self.text}: {self.target}"
 
 
+def _evidence_storage() -> Any:
+    """The private storage of uploaded documents (``SDMKESOS_PRIVATE_ROOT``, outside
+    MEDIA_ROOT), shared with the partnerships app's agreement documents."""
+    from sdmkesos.partnerships.models import private_storage
+
+    return private_storage
+
+
 class SkpRealisation(models.Model):
     """Periodic realisation of an indicator, with evidence (bukti dukung)."""
 
@@ -303,6 +313,14 @@ class SkpRealisation(models.Model):
     period = models.PositiveSmallIntegerField(_("triwulan"))
     realisation = models.CharField(_("realisasi"), max_length=500)
     evidence = models.CharField(_("bukti dukung"), max_length=500, blank=True)
+    # An uploaded evidence file: in the private storage (no URL serves it), downloaded only
+    # through the SKP's visibility (person, supervisors, HR roles in scope).
+    evidence_file = models.FileField(_("berkas bukti dukung"), storage=_evidence_storage,
+                                     upload_to="careers/skp/%Y/", blank=True)
+    evidence_name = models.CharField(_("nama berkas"), max_length=255, blank=True)
+    evidence_type = models.CharField(max_length=100, blank=True)
+    evidence_size = models.PositiveIntegerField(null=True, blank=True)
+    evidence_sha256 = models.CharField(max_length=64, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
@@ -340,6 +358,9 @@ class FollowUp(models.Model):
     reason = models.CharField(_("alasan"), max_length=60)
     proposal = models.TextField(_("usulan pengembangan"))
     training = models.CharField(_("pelatihan yang diusulkan"), max_length=200, blank=True)
+    # Programmes proposed from the training catalogue: [{"code", "name", "closes": [...]}]
+    programmes = models.JSONField(_("program dari katalog pelatihan"), default=list,
+                                  blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     scope = THROUGH_PERSON

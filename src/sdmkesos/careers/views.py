@@ -10,8 +10,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -41,6 +42,7 @@ from .models import (
     RatingLevel,
     Skp,
     SkpIndicator,
+    SkpRealisation,
     SkpResult,
     SkpStatus,
 )
@@ -314,7 +316,8 @@ def _skp(user: Any, pk: int) -> Skp:
         "person", "supervisor", "second_supervisor", "evaluated_by"), pk=pk)
 
 
-def _skp_forms(skp: Skp, data: Any = None, which: str = "") -> dict[str, Any]:
+def _skp_forms(skp: Skp, data: Any = None, which: str = "", files: Any = None
+               ) -> dict[str, Any]:
     parents: list[tuple[int, str]] = []
     if skp.supervisor_id:
         parents = [(r.pk, r.text) for r in SkpResult.objects.filter(
@@ -324,6 +327,7 @@ def _skp_forms(skp: Skp, data: Any = None, which: str = "") -> dict[str, Any]:
     return {
         "result_form": ResultForm(data if which == "result" else None, parents=parents),
         "realisation_form": RealisationForm(data if which == "realisation" else None,
+                                            files if which == "realisation" else None,
                                             indicators=indicators),
         "evaluation_form": EvaluationForm(data if which == "evaluate" else None),
     }
@@ -358,7 +362,7 @@ def skp_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def skp_action(request: HttpRequest, pk: int, which: str) -> HttpResponse:
     user: Any = request.user
     skp = _skp(user, pk)
-    forms = _skp_forms(skp, request.POST, which)
+    forms = _skp_forms(skp, request.POST, which, request.FILES)
     try:
         if which == "result":
             form = forms["result_form"]
@@ -378,7 +382,8 @@ def skp_action(request: HttpRequest, pk: int, which: str) -> HttpResponse:
             actions.do_add_realisation(actor=user, channel=WEB, indicator=indicator,
                                        period=form.cleaned_data["period"],
                                        realisation=form.cleaned_data["realisation"],
-                                       evidence=form.cleaned_data["evidence"])
+                                       evidence=form.cleaned_data["evidence"],
+                                       **form.file_args())
         elif which == "evaluate":
             form = forms["evaluation_form"]
             if not form.is_valid():
@@ -402,3 +407,37 @@ def skp_action(request: HttpRequest, pk: int, which: str) -> HttpResponse:
         return _skp_page(request, skp, forms, 400)
     messages.success(request, _("Tersimpan."))
     return redirect("careers:skp", pk=skp.pk)
+
+
+@login_required
+def skp_evidence(request: HttpRequest, pk: int) -> FileResponse:
+    """A realisation's evidence file, only for those who may see the SKP (the person, the
+    supervisors named on it, HR roles in scope); as an attachment, never inline."""
+    row = get_object_or_404(SkpRealisation.objects.select_related("indicator__result"), pk=pk,
+                            indicator__result__skp__in=actions.visible_skps(request.user))
+    if not row.evidence_file:
+        raise Http404
+    response = FileResponse(row.evidence_file.open("rb"), as_attachment=True,
+                            filename=row.evidence_name or "bukti",
+                            content_type=row.evidence_type or "application/octet-stream")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_POST
+def gap_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
+    """HR proposes development for the person's competency gaps, with programmes from the
+    training catalogue."""
+    user: Any = request.user
+    person = _person(user, pk, CHANGE)
+    try:
+        follow = actions.do_propose_gap_follow_up(actor=user, channel=WEB, person=person)
+    except DomainError as err:
+        if err.code in ("forbidden", "out_of_scope"):
+            raise PermissionDenied(err.message) from err
+        messages.error(request, err.message)
+    else:
+        messages.success(request, _("Tindak lanjut diusulkan: %(training)s") % {
+            "training": follow.training or _("belum ada program yang sesuai")})
+    return redirect(f"{reverse('careers:person', args=[person.pk])}#development")

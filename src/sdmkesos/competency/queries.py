@@ -185,3 +185,20 @@ def gap_summary(user: Any, by: str = "region", **filters: Any) -> list[tuple[str
     else:
         labels = dict(Competency.objects.filter(code__in=keys).values_list("code", "name"))
     return [(g.key, labels.get(g.key, g.key or "-"), g) for g in groups]
+
+
+def standard_for(*, code: str | None = None, category: str | None = None
+                 ) -> StandardView | None:
+    """The active job standard with ``code``, or else the active standard of the workforce
+    category ``category`` (a code); None when there is none."""
+    rows = JobStandard.objects.filter(is_active=True).prefetch_related("items__competency")
+    if code:
+        std = rows.filter(code=code).first()
+    elif category:
+        std = rows.filter(category__code=category, position="").order_by("code").first()
+    else:
+        return None
+    if std is None:
+        return None
+    return StandardView(std.code, std.name, {i.competency.code: i.required_level
+                                             for i in std.items.all() if i.competency.is_active})

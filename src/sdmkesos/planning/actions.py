@@ -12,19 +12,21 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from sdmkesos.core import audit
+from sdmkesos.core.choices import Role
 from sdmkesos.core.errors import DomainError, ValidationFailed
 from sdmkesos.core.models import Organisation, Region, WorkforceCategory
 from sdmkesos.core.scoping import ADD, CHANGE, DELETE, can
 from sdmkesos.people.models import Person
 
 from . import wisn
-from .models import Scenario, StaffingNorm, UnitHead, WisnInputSet
+from .models import EntrantSource, Scenario, StaffingNorm, UnitHead, WisnInputSet
 
 WISN_FIELDS = ["organisation", "category", "year", "data", "staff_from_registry"]
 NORM_FIELDS = ["region", "organisation", "category", "basis", "unit_label", "units", "staff",
                "per", "year", "source"]
 SCENARIO_FIELDS = ["name", "region", "category", "start_year", "years", "attrition_rate",
-                   "entrants_per_year", "need_override", "need_growth_rate", "note"]
+                   "entrants_per_year", "entrants_from_records", "need_override",
+                   "need_growth_rate", "note"]
 
 
 def _require(actor: Any, action: str) -> None:
@@ -211,3 +213,50 @@ def do_set_head(*, actor: Any, channel: str, organisation: Organisation, person:
                      changes=audit.diff(before, audit.snapshot(row, ["person", "since"])),
                      region_code=row.region_id)
     return row
+
+
+# --- sources of entrants (reference data) --------------------------------------------------------
+
+
+def may_edit_entrant_sources(actor: Any) -> bool:
+    """Which schemes and programmes qualify for a category is national reference data."""
+    return bool(getattr(actor, "is_authenticated", False) and actor.is_active and (
+        actor.is_superuser or actor.role == Role.NATIONAL_ADMIN))
+
+
+def do_add_entrant_source(*, actor: Any, channel: str, category: WorkforceCategory,
+                          scheme: Any = None, programme: Any = None,
+                          note: str = "") -> EntrantSource:
+    """Record that finishing a scholarship ``scheme`` or a training ``programme`` (exactly one)
+    qualifies someone for ``category``: they then enter its supply projection."""
+    if not may_edit_entrant_sources(actor):
+        raise DomainError("forbidden")
+    if (scheme is None) == (programme is None):
+        raise ValidationFailed([DomainError("required", field="scheme", message=_(
+            "Pilih satu skema beasiswa atau satu program pelatihan."))])
+    with transaction.atomic():
+        if EntrantSource.objects.filter(category=category, scheme=scheme,
+                                        programme=programme).exists():
+            raise ValidationFailed([DomainError("duplicate", field="scheme" if scheme
+                                                else "programme", message=_(
+                "Sumber ini sudah tercatat untuk kategori tersebut."))])
+        row = EntrantSource.objects.create(category=category, scheme=scheme,
+                                           programme=programme, note=note.strip()[:200])
+        audit.record(actor=actor, channel=channel, action="planning.entrant_source.create",
+                     obj=row, changes={"category": [None, category.code],
+                                       row.kind: [None, (scheme or programme).pk],
+                                       "note": [None, row.note]})
+    return row
+
+
+def do_delete_entrant_source(*, actor: Any, channel: str, source: EntrantSource) -> None:
+    if not may_edit_entrant_sources(actor):
+        raise DomainError("forbidden")
+    with transaction.atomic():
+        row = EntrantSource.objects.select_for_update().filter(pk=source.pk).first()
+        if row is None:
+            raise DomainError("not_found")
+        audit.record(actor=actor, channel=channel, action="planning.entrant_source.delete",
+                     obj=row, changes={"category": [row.category_id, None],
+                                       row.kind: [row.scheme_id or row.programme_id, None]})
+        row.delete()

@@ -20,9 +20,10 @@ from sdmkesos.core.models import Organisation, Region, WorkforceCategory
 from sdmkesos.core.scoping import VIEW
 from sdmkesos.people.forms import scoped_organisations
 from sdmkesos.people.models import Person
+from sdmkesos.training.models import Programme, ScholarshipScheme
 
 from . import actions, queries
-from .models import Scenario, StaffingNorm, WisnInputSet
+from .models import EntrantSource, Scenario, StaffingNorm, WisnInputSet
 
 router = Router(tags=["planning"])
 API = Channel.API
@@ -90,6 +91,7 @@ class ScenarioIn(Schema):
     years: int = 5
     attrition_rate: Decimal = Decimal(0)
     entrants_per_year: Decimal = Decimal(0)
+    entrants_from_records: bool = True
     need_override: Decimal | None = None
     need_growth_rate: Decimal = Decimal(0)
     note: str = ""
@@ -104,6 +106,19 @@ class YearOut(Schema):
     end: float
     need: float
     gap: float
+    graduates: float
+    trainees: float
+    scenario_entrants: float
+
+
+class EntrantOut(Schema):
+    person_id: int
+    name: str
+    region_code: str | None
+    year: int
+    source: str
+    label: str
+    expected: bool
 
 
 class ProjectionOut(Schema):
@@ -114,7 +129,27 @@ class ProjectionOut(Schema):
     current: int
     need: float
     need_source: str
+    entrants_per_year: float
+    entrants_from_records: bool
     years: list[YearOut]
+    entrants: list[EntrantOut]
+
+
+class EntrantSourceIn(Schema):
+    category: str
+    scheme_id: int | None = None
+    programme: str | None = None  # programme code
+    note: str = ""
+
+
+class EntrantSourceOut(Schema):
+    id: int
+    category: str
+    source: str
+    scheme_id: int | None
+    scheme: str | None
+    programme: str | None
+    note: str
 
 
 class PlacementQuery(Schema):
@@ -122,6 +157,8 @@ class PlacementQuery(Schema):
     min_level: str | None = None
     category: str | None = None
     region: str | None = None
+    standard: str | None = None
+    schemes: list[str] = []
     limit: int = Field(50, ge=1, le=200)
 
 
@@ -131,6 +168,8 @@ class CandidateOut(Schema):
     organisation: str | None
     score: int
     parts: dict[str, int]
+    maximum: dict[str, int]
+    details: dict[str, Any]
 
 
 class HeadIn(Schema):
@@ -248,8 +287,11 @@ def projection_out(p: queries.Projection) -> dict[str, Any]:
     return {"scenario_id": p.scenario.pk, "name": p.scenario.name,
             "region_code": p.scenario.region_id, "category": p.scenario.category.code,
             "current": p.current, "need": round(p.need, 4), "need_source": p.need_source,
+            "entrants_per_year": float(p.scenario.entrants_per_year),
+            "entrants_from_records": p.scenario.entrants_from_records,
             "years": [{k: (round(v, 4) if isinstance(v, float) else v)
-                       for k, v in r.__dict__.items()} for r in p.rows]}
+                       for k, v in r.__dict__.items()} for r in p.rows],
+            "entrants": [e.__dict__ for e in p.entrants[:queries.MAX_ENTRANTS_LISTED]]}
 
 
 @router.get("/scenarios", response={200: list[ProjectionOut], **ERRORS})
@@ -281,13 +323,15 @@ def get_scenario(request: HttpRequest, scenario_id: int) -> Any:
 
 @router.get("/placement", response={200: list[CandidateOut], **ERRORS})
 def placement(request: HttpRequest, q: Query[PlacementQuery]) -> Any:
-    """Candidates in scope ranked for a vacancy (fields of study, minimum education, category,
-    region)."""
+    """Candidates in scope ranked for a vacancy: fields of study, minimum education, category,
+    region, competencies against the job standard (``standard`` or the category's) and valid
+    certificates of the schemes (``schemes`` or the category's) plus STR / SIPPS."""
     user = _user(request)
-    vacancy = queries.vacancy_from(q.fields_of_study, q.min_level, q.category, q.region)
+    vacancy = queries.vacancy_from(q.fields_of_study, q.min_level, q.category, q.region,
+                                   standard=q.standard, schemes=q.schemes or None)
     return [{"person_id": p.pk, "name": p.name,
              "organisation": p.organisation.name if p.organisation else None,
-             "score": s.total, "parts": s.parts}
+             "score": s.total, "parts": s.parts, "maximum": s.maximum, "details": s.details}
             for p, s in queries.placement_candidates(user, vacancy, region=q.region,
                                                      limit=q.limit)]
 
@@ -315,3 +359,49 @@ def set_head(request: HttpRequest, payload: HeadIn) -> Any:
     return Status(201, {"organisation_id": org.pk, "organisation": org.name,
                         "head_id": person.pk, "head": person.name, "recorded": True,
                         "status": "kesos" if row.person.kesos_background else "not_kesos"})
+
+
+def entrant_source_out(row: EntrantSource) -> dict[str, Any]:
+    return {"id": row.pk, "category": row.category.code, "source": row.kind,
+            "scheme_id": row.scheme_id, "scheme": row.scheme.name if row.scheme else None,
+            "programme": row.programme.code if row.programme else None, "note": row.note}
+
+
+@router.get("/entrant-sources", response={200: list[EntrantSourceOut], **ERRORS})
+def list_entrant_sources(request: HttpRequest) -> Any:
+    """Scholarship schemes and training programmes whose graduates enter a category's supply
+    projection."""
+    _user(request)
+    return [entrant_source_out(r) for r in EntrantSource.objects.select_related(
+        "category", "scheme", "programme")]
+
+
+@router.post("/entrant-sources", response={201: EntrantSourceOut, **WRITE_ERRORS})
+def add_entrant_source(request: HttpRequest, payload: EntrantSourceIn) -> Any:
+    """National administrators: ``scheme_id`` or ``programme`` (code), exactly one."""
+    user = _user(request)
+    scheme = programme = None
+    if payload.scheme_id is not None:
+        scheme = ScholarshipScheme.objects.filter(pk=payload.scheme_id).first()
+        if scheme is None:
+            raise ValidationFailed([DomainError("unknown_code", field="scheme_id",
+                                                value=payload.scheme_id, name="scheme_id")])
+    if payload.programme:
+        programme = Programme.objects.filter(code=payload.programme).first()
+        if programme is None:
+            raise ValidationFailed([DomainError("unknown_code", field="programme",
+                                                value=payload.programme, name="programme")])
+    row = actions.do_add_entrant_source(actor=user, channel=API,
+                                        category=_category(payload.category), scheme=scheme,
+                                        programme=programme, note=payload.note)
+    return Status(201, entrant_source_out(row))
+
+
+@router.delete("/entrant-sources/{int:source_id}", response={204: None, **ERRORS})
+def delete_entrant_source(request: HttpRequest, source_id: int) -> Any:
+    user = _user(request)
+    row = EntrantSource.objects.filter(pk=source_id).first()
+    if row is None:
+        raise DomainError("not_found")
+    actions.do_delete_entrant_source(actor=user, channel=API, source=row)
+    return Status(204, None)

@@ -11,8 +11,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from sdmkesos.careers.forms import bootstrap
+from sdmkesos.certification.models import Scheme
+from sdmkesos.competency.models import JobStandard
 from sdmkesos.core.models import EducationLevel, FieldOfStudy, Organisation, WorkforceCategory
 from sdmkesos.people.forms import DateInput, DomainErrorsMixin, scoped_organisations
+from sdmkesos.training.models import Programme, ScholarshipScheme
 
 from .models import NormBasis
 
@@ -166,7 +169,11 @@ class ScenarioForm(DomainErrorsMixin, forms.Form):
     years = forms.IntegerField(label=_("Lama (tahun)"), min_value=1, max_value=5, initial=5)
     attrition_rate = forms.DecimalField(label=_("Tingkat keluar (%/tahun)"), initial=0,
                                         min_value=0, max_value=100)
-    entrants_per_year = forms.DecimalField(label=_("Masuk per tahun"), initial=0, min_value=0)
+    entrants_per_year = forms.DecimalField(
+        label=_("Tambahan masuk per tahun (skenario)"), initial=0, min_value=0,
+        help_text=_("Mis. +50 lulusan Poltekesos per tahun; ditambahkan di atas data."))
+    entrants_from_records = forms.BooleanField(
+        label=_("Hitung masuk dari data pelatihan dan beasiswa"), required=False, initial=True)
     need_override = forms.DecimalField(label=_("Kebutuhan (manual)"), required=False,
                                        min_value=0)
     need_growth_rate = forms.DecimalField(label=_("Pertumbuhan kebutuhan (%/tahun)"),
@@ -184,9 +191,19 @@ class PlacementForm(forms.Form):
     min_level = forms.ChoiceField(label=_("Pendidikan minimal"), required=False)
     category = forms.ChoiceField(label=_("Kategori SDM"), required=False)
     region = forms.CharField(label=_("Wilayah (kode)"), required=False, max_length=13)
+    standard = forms.ChoiceField(
+        label=_("Standar kompetensi jabatan"), required=False,
+        help_text=_("Kosong: standar kategori SDM yang dipilih."))
+    schemes = forms.MultipleChoiceField(
+        label=_("Skema sertifikasi yang relevan"), required=False,
+        help_text=_("Kosong: skema kategori SDM yang dipilih."))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["standard"].choices = [("", "---------")] + [  # type: ignore
+            (s.code, f"{s.code} {s.name}") for s in JobStandard.objects.filter(is_active=True)]
+        self.fields["schemes"].choices = [  # type: ignore[attr-defined]
+            (s.code, s.name) for s in Scheme.objects.filter(is_active=True)]
         self.fields["fields_of_study"].choices = [  # type: ignore[attr-defined]
             (f.code, f.name) for f in FieldOfStudy.objects.filter(is_active=True)]
         self.fields["min_level"].choices = [("", "---------")] + [  # type: ignore
@@ -195,6 +212,7 @@ class PlacementForm(forms.Form):
             (c.code, c.name) for c in WorkforceCategory.objects.filter(is_active=True)]
         bootstrap(self)
         self.fields["fields_of_study"].widget.attrs["size"] = 6
+        self.fields["schemes"].widget.attrs["size"] = 4
 
 
 class HeadForm(DomainErrorsMixin, forms.Form):
@@ -207,3 +225,24 @@ class HeadForm(DomainErrorsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = scoped_organisations(user)  # type: ignore
         bootstrap(self)
+
+
+class EntrantSourceForm(DomainErrorsMixin, forms.Form):
+    category = _category_field()
+    scheme = forms.ModelChoiceField(label=_("Skema beasiswa"), required=False,
+                                    queryset=ScholarshipScheme.objects.select_related(
+                                        "institution"))
+    programme = forms.ModelChoiceField(label=_("Program pelatihan"), required=False,
+                                       queryset=Programme.objects.filter(is_active=True))
+    note = forms.CharField(label=_("Catatan"), required=False, max_length=200)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        bootstrap(self)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (data.get("scheme") is None) == (data.get("programme") is None):
+            raise forms.ValidationError(
+                _("Pilih satu skema beasiswa atau satu program pelatihan."))
+        return data

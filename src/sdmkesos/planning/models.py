@@ -108,7 +108,12 @@ class Scenario(Regional):
                                          decimal_places=2, default=0)
     entrants_per_year = models.DecimalField(_("masuk per tahun"), max_digits=10,
                                             decimal_places=1, default=0,
-                                            help_text=_("Lulusan, peserta pelatihan, rekrutmen"))
+                                            help_text=_("Tambahan skenario (diisi): lulusan, "
+                                                        "peserta pelatihan, rekrutmen"))
+    entrants_from_records = models.BooleanField(
+        _("masuk dari data pelatihan dan beasiswa"), default=True,
+        help_text=_("Lulusan beasiswa dan peserta pelatihan yang memenuhi syarat kategori ini "
+                    "masuk pada tahun mereka selesai (lihat sumber masuk)."))
     need_override = models.DecimalField(_("kebutuhan (isi manual)"), max_digits=10,
                                         decimal_places=2, null=True, blank=True,
                                         help_text=_("Kosongkan: dari WISN dan norma wilayah."))
@@ -147,3 +152,42 @@ class UnitHead(Regional):
 
     def __str__(self) -> str:
         return f"{self.organisation}: {self.person}"
+
+
+class EntrantSource(models.Model):
+    """Which scholarship scheme or training programme qualifies its graduates for a staff
+    category: people finishing it enter that category's supply projection in the year they
+    finish (reference data kept by the national administrator)."""
+
+    category = models.ForeignKey(WorkforceCategory, on_delete=models.PROTECT, related_name="+",
+                                 verbose_name=_("kategori SDM"))
+    scheme = models.ForeignKey("training.ScholarshipScheme", null=True, blank=True,
+                               on_delete=models.CASCADE, related_name="+",
+                               verbose_name=_("skema beasiswa"))
+    programme = models.ForeignKey("training.Programme", null=True, blank=True,
+                                  on_delete=models.CASCADE, related_name="+",
+                                  verbose_name=_("program pelatihan"))
+    note = models.CharField(_("catatan"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["category_id", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(scheme__isnull=False, programme__isnull=True)
+                           | models.Q(scheme__isnull=True, programme__isnull=False)),
+                name="entrant_source_one_kind"),
+            models.UniqueConstraint(fields=["category", "scheme"],
+                                    name="entrant_source_scheme_once"),
+            models.UniqueConstraint(fields=["category", "programme"],
+                                    name="entrant_source_programme_once"),
+        ]
+        verbose_name = _("sumber tenaga masuk")
+        verbose_name_plural = _("sumber tenaga masuk")
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.scheme_id or self.programme_id} -> {self.category_id}"
+
+    @property
+    def kind(self) -> str:
+        return "scholarship" if self.scheme_id else "training"

@@ -6,19 +6,23 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q, QuerySet
 
 from sdmkesos.careers import queries as careers_queries
+from sdmkesos.certification import lookup as certification_queries
+from sdmkesos.competency import queries as competency_queries
+from sdmkesos.competency.gaps import current_levels
 from sdmkesos.core.models import EducationLevel, FieldOfStudy, Organisation, OrganisationType
 from sdmkesos.core.scoping import VIEW, region_q
 from sdmkesos.people.models import EducationRecord, Person
+from sdmkesos.training import completions as training_completions
 
 from . import placement, projection, wisn
-from .models import Scenario, StaffingNorm, UnitHead, WisnInputSet
+from .models import EntrantSource, Scenario, StaffingNorm, UnitHead, WisnInputSet
 
 
 def wisn_result(row: WisnInputSet) -> wisn.WisnResult | None:
@@ -76,6 +80,48 @@ def region_need(user: Any, region: str, category_id: int, year: int | None = Non
     return Need(total_wisn, sum(norm_need(n) for n in newest.values()), len(latest), len(newest))
 
 
+@dataclass(frozen=True)
+class Entrant:
+    """Someone entering the category's supply from the training or scholarship records."""
+
+    person_id: int
+    name: str
+    region_code: str | None
+    year: int
+    source: str  # "scholarship" (graduate) or "training" (trainee)
+    label: str
+    expected: bool
+
+
+MAX_ENTRANTS_LISTED = 500
+
+
+def recorded_entrants(user: Any, region: str, category_id: int, first_year: int,
+                      last_year: int) -> list[Entrant]:
+    """People in the user's scope managed in ``region`` (and below) who finish a scholarship
+    scheme or training programme that qualifies for the category (``EntrantSource``) in
+    ``first_year``..``last_year``. People already of the category are not counted (they are in
+    the current staff); someone finishing several counts once, in the earliest year (a
+    scholarship before a training in the same year)."""
+    sources = list(EntrantSource.objects.filter(category_id=category_id).values_list(
+        "scheme_id", "programme_id"))
+    if not sources:
+        return []
+    people = Person.objects.restrict(user, VIEW).exclude(category_id=category_id)
+    if region:
+        people = people.filter(region_q(Person.scope, (region,)))
+    found = training_completions.completions(
+        people, first_year=first_year, last_year=last_year,
+        schemes={s for s, _p in sources if s}, programmes={p for _s, p in sources if p})
+    first: dict[int, training_completions.Completion] = {}
+    for c in found:
+        first.setdefault(c.person_id, c)
+    facts = {pid: (name, code) for pid, name, code in Person.objects.filter(
+        pk__in=list(first)).values_list("id", "name", "region_id")}
+    return [Entrant(c.person_id, facts[c.person_id][0], facts[c.person_id][1], c.year,
+                    c.source, c.label, c.expected) for c in first.values()]
+
+
 @dataclass
 class Projection:
     scenario: Scenario
@@ -83,6 +129,7 @@ class Projection:
     need: float
     need_source: str
     rows: list[projection.YearRow]
+    entrants: list[Entrant] = field(default_factory=list)
 
 
 def scenario_projection(user: Any, scenario: Scenario, today: dt.date | None = None
@@ -105,11 +152,24 @@ def scenario_projection(user: Any, scenario: Scenario, today: dt.date | None = N
     else:
         found = region_need(user, region, scenario.category_id, scenario.start_year)
         need, source = found.total, f"wisn:{found.wisn_rows}+norm:{found.norm_rows}"
+    last_year = scenario.start_year + scenario.years - 1
+    entrants = (recorded_entrants(user, region, scenario.category_id, scenario.start_year,
+                                  last_year) if scenario.entrants_from_records else [])
+    graduates = [0.0] * scenario.years
+    trainees = [0.0] * scenario.years
+    for e in entrants:
+        (graduates if e.source == "scholarship" else trainees)[e.year - scenario.start_year] += 1
     rows = projection.project(
         current=current, retirements=per_year, attrition_rate=float(scenario.attrition_rate),
         entrants_per_year=float(scenario.entrants_per_year), need=need,
-        start_year=scenario.start_year, need_growth_rate=float(scenario.need_growth_rate))
-    return Projection(scenario, current, need, source, rows)
+        start_year=scenario.start_year, need_growth_rate=float(scenario.need_growth_rate),
+        graduates=graduates, trainees=trainees)
+    return Projection(scenario, current, need, source, rows, entrants)
+
+
+# Shade of a bar segment: staff carried over is solid; entrants from the records and the
+# scenario's typed-in entrants are lighter shades of the scenario's colour.
+SEGMENT_OPACITY = {"staff": 1.0, "graduates": 0.65, "trainees": 0.45, "scenario": 0.25}
 
 
 def chart(projections: list[Projection], width: int = 640, height: int = 220) -> dict[str, Any]:
@@ -130,9 +190,21 @@ def chart(projections: list[Projection], width: int = 640, height: int = 220) ->
             gi = years.index(r.year)
             x = 40 + gi * group_w + 5 + si * bar_w
             h = r.end * scale
+            # Stacked from the bottom: staff carried over, then the entrants by source.
+            segments = []
+            base = height - 20.0
+            for part, value in (("staff", r.end - r.entrants), ("graduates", r.graduates),
+                                ("trainees", r.trainees), ("scenario", r.scenario_entrants)):
+                if value <= 0:
+                    continue
+                seg_h = value * scale
+                base -= seg_h
+                segments.append({"part": part, "y": round(base, 1), "h": round(seg_h, 1),
+                                 "opacity": SEGMENT_OPACITY[part],
+                                 "label": f"{p.scenario.name} {r.year} {part}: {value:.1f}"})
             bars.append({"x": round(x, 1), "y": round(height - 20 - h, 1),
                          "w": round(bar_w - 2, 1), "x2": round(x + bar_w - 2, 1),
-                         "h": round(h, 1), "colour": colours[si % 6],
+                         "h": round(h, 1), "colour": colours[si % 6], "segments": segments,
                          "need_y": round(height - 20 - r.need * scale, 1),
                          "label": f"{p.scenario.name} {r.year}: {r.end:.1f} / {r.need:.1f}"})
     return {"width": width, "height": height, "bars": bars, "top": math.ceil(top),
@@ -147,11 +219,14 @@ def chart(projections: list[Projection], width: int = 640, height: int = 220) ->
 
 
 def placement_candidates(user: Any, vacancy: placement.Vacancy, *, region: str | None = None,
-                         limit: int = 50, pool: int = 3000
+                         limit: int = 50, pool: int = 3000, today: dt.date | None = None
                          ) -> list[tuple[Person, placement.Score]]:
     """Candidates in the user's scope (optionally in ``region``) ranked for the vacancy. The
     pool is people with a matching field of study, a peksos/kesos background or the vacancy's
-    category (at most ``pool`` of them)."""
+    category (at most ``pool`` of them). Their current competency levels (latest valid
+    assessments, competency app), valid certificates of the vacancy's schemes and valid STR /
+    SIPPS (certification app) on ``today`` are read in a fixed number of queries."""
+    today = today or dt.date.today()
     qs = Person.objects.restrict(user, VIEW)
     if region:
         qs = qs.filter(region_q(Person.scope, (region,)))
@@ -166,31 +241,53 @@ def placement_candidates(user: Any, vacancy: placement.Vacancy, *, region: str |
         match = Q()
     people = list(qs.filter(match).distinct().select_related(
         "education_level", "category", "organisation")[:pool])
+    ids = [p.pk for p in people]
     fields: dict[int, set[str]] = {}
     for pid, code in EducationRecord.objects.filter(
-            person__in=[p.pk for p in people], field__isnull=False).values_list(
-                "person_id", "field__code"):
+            person__in=ids, field__isnull=False).values_list("person_id", "field__code"):
         fields.setdefault(pid, set()).add(code)
+    levels: dict[int, dict[str, int]] = {}
+    if vacancy.standard:
+        levels = {pid: current_levels(facts, today)
+                  for pid, facts in competency_queries.facts_for(ids).items()}
+    certificates: dict[int, set[str]] = {}
+    registrations: dict[int, set[str]] = {}
+    if vacancy.schemes is not None:
+        certificates = certification_queries.valid_certificates(ids, vacancy.schemes, today)
+        registrations = certification_queries.valid_registrations(ids, today)
     by_pk = {p.pk: p for p in people}
     candidates = [placement.Candidate(
         key=p.pk, fields=frozenset(fields.get(p.pk, set())), kesos=p.kesos_background,
         education_rank=p.education_level.rank if p.education_level else 0,
-        category=p.category.code if p.category else None, region=p.region_id)
+        category=p.category.code if p.category else None, region=p.region_id,
+        levels=levels.get(p.pk, {}), certificates=frozenset(certificates.get(p.pk, set())),
+        registrations=frozenset(registrations.get(p.pk, set())))
         for p in people]
     return [(by_pk[c.key], s) for c, s in placement.rank(vacancy, candidates, limit)]
 
 
 def vacancy_from(fields: list[str], min_level: str | None, category: str | None,
-                 region: str | None) -> placement.Vacancy:
+                 region: str | None, *, standard: str | None = None,
+                 schemes: list[str] | None = None) -> placement.Vacancy:
+    """The vacancy. Its competency standard is ``standard`` (a job standard's code) or else the
+    active standard of ``category``; its certification schemes are ``schemes`` or else the
+    active schemes of ``category``."""
     kesos = set(FieldOfStudy.objects.filter(code__in=fields, is_kesos=True)
                 .values_list("code", flat=True))
     rank = 0
     if min_level:
         level = EducationLevel.objects.filter(code=min_level).first()
         rank = level.rank if level else 0
+    found = competency_queries.standard_for(code=standard, category=category)
+    scheme_codes = (frozenset(schemes) if schemes
+                    else certification_queries.schemes_for_category(category)
+                    if category else None)
     return placement.Vacancy(fields=frozenset(fields), kesos_fields=frozenset(kesos),
                              min_education_rank=rank, category=category or None,
-                             region=region or None)
+                             region=region or None,
+                             standard=dict(found.required) if found else None,
+                             standard_label=f"{found.code} {found.name}" if found else None,
+                             schemes=scheme_codes or None)
 
 
 # --- heads of units ------------------------------------------------------------------------------

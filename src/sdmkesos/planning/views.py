@@ -21,8 +21,16 @@ from sdmkesos.core.scoping import ADD, CHANGE, DELETE, VIEW, can
 from sdmkesos.people.models import Person
 
 from . import actions, queries
-from .forms import HeadForm, NormForm, PlacementForm, ScenarioForm, WisnForm, wisn_initial
-from .models import Scenario, StaffingNorm, WisnInputSet
+from .forms import (
+    EntrantSourceForm,
+    HeadForm,
+    NormForm,
+    PlacementForm,
+    ScenarioForm,
+    WisnForm,
+    wisn_initial,
+)
+from .models import EntrantSource, Scenario, StaffingNorm, WisnInputSet
 
 WEB = Channel.WEB
 
@@ -181,13 +189,18 @@ def placement(request: HttpRequest) -> HttpResponse:
     _staff_only(user)
     form = PlacementForm(request.GET or None)
     ranking: list[Any] = []
+    vacancy = None
     if request.GET and form.is_valid():
         data = form.cleaned_data
         vacancy = queries.vacancy_from(data["fields_of_study"], data["min_level"],
-                                       data["category"], data["region"].strip() or None)
+                                       data["category"], data["region"].strip() or None,
+                                       standard=data["standard"] or None,
+                                       schemes=data["schemes"] or None)
         ranking = queries.placement_candidates(user, vacancy,
                                                region=data["region"].strip() or None)
-    return render(request, "planning/placement.html", {"form": form, "ranking": ranking})
+    return render(request, "planning/placement.html", {
+        "form": form, "ranking": ranking, "vacancy": vacancy,
+        "schemes": sorted(vacancy.schemes or []) if vacancy else []})
 
 
 @login_required
@@ -218,3 +231,45 @@ def heads(request: HttpRequest) -> HttpResponse:
     return render(request, "planning/heads.html", {
         "rows": rows, "form": form if can(user, CHANGE) else None, "only": only,
         "flagged": sum(1 for r in rows if r.status == "not_kesos")})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def entrant_sources(request: HttpRequest) -> HttpResponse:
+    """Which scholarship schemes and training programmes qualify for which category (read by
+    every office account; kept by the national administrator)."""
+    user: Any = request.user
+    _staff_only(user)
+    editable = actions.may_edit_entrant_sources(user)
+    form = EntrantSourceForm(request.POST or None) if editable else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied(_("Anda tidak berwenang melakukan tindakan ini."))
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                actions.do_add_entrant_source(
+                    actor=user, channel=WEB, category=data["category"], scheme=data["scheme"],
+                    programme=data["programme"], note=data["note"])
+            except DomainError as err:
+                form.apply_domain_error(err)
+            else:
+                messages.success(request, _("Sumber tenaga masuk dicatat."))
+                return redirect("planning:entrant_sources")
+    rows = EntrantSource.objects.select_related("category", "scheme__institution", "programme")
+    return render(request, "planning/entrant_sources.html", {
+        "rows": rows, "form": form, "editable": editable},
+        status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_POST
+def entrant_source_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    user: Any = request.user
+    _staff_only(user)
+    if not actions.may_edit_entrant_sources(user):
+        raise PermissionDenied(_("Anda tidak berwenang melakukan tindakan ini."))
+    source = get_object_or_404(EntrantSource, pk=pk)
+    actions.do_delete_entrant_source(actor=user, channel=WEB, source=source)
+    messages.success(request, _("Dihapus."))
+    return redirect("planning:entrant_sources")

@@ -29,23 +29,27 @@ def qr_png(url: str) -> io.BytesIO:
     return buf
 
 
-def render(cert: Certificate) -> bytes:
+def _page(title: str, heading: str, number: str, intro: str, name: str,
+          colour: tuple[int, int, int], top: float) -> tuple[FPDF, float]:
+    """An A4 landscape certificate up to the holder's name: double frame in ``colour``, the
+    operator's logo and issuer name, ``heading``, the number, ``intro`` and ``name`` (shrunk
+    to fit). Returns the document and the y the layout below is measured from."""
     pdf = FPDF(orientation="L", unit="mm", format="A4")
     pdf.set_auto_page_break(False)
-    pdf.set_title(f"Sertifikat Kompetensi {cert.number}")
+    pdf.set_title(title)
     pdf.set_author(conf.issuer_name())
     pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
     pdf.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
     pdf.add_page()
     w, h = pdf.w, pdf.h
-    pdf.set_draw_color(40, 70, 110)
+    pdf.set_draw_color(*colour)
     pdf.set_line_width(1.2)
     pdf.rect(8, 8, w - 16, h - 16)
     pdf.set_line_width(0.3)
     pdf.rect(11, 11, w - 22, h - 22)
 
     logo = conf.issuer_logo()
-    y = 20.0
+    y = top
     if logo is not None and logo.is_file():
         pdf.image(str(logo), x=(w - 24) / 2, y=y, h=24)
         y += 27
@@ -54,21 +58,29 @@ def render(cert: Certificate) -> bytes:
     pdf.cell(w - 30, 7, conf.issuer_name().upper(), align="C")
     pdf.set_xy(15, y + 14)
     pdf.set_font("DejaVu", "B", 28)
-    pdf.set_text_color(40, 70, 110)
-    pdf.cell(w - 30, 13, "SERTIFIKAT KOMPETENSI", align="C")
+    pdf.set_text_color(*colour)
+    pdf.cell(w - 30, 13, heading, align="C")
     pdf.set_text_color(0, 0, 0)
     pdf.set_xy(15, y + 28)
     pdf.set_font("DejaVu", "", 11)
-    pdf.cell(w - 30, 6, f"Nomor: {cert.number}", align="C")
+    pdf.cell(w - 30, 6, f"Nomor: {number}", align="C")
     pdf.set_xy(15, y + 40)
-    pdf.cell(w - 30, 6, "Dengan ini menyatakan bahwa", align="C")
+    pdf.cell(w - 30, 6, intro, align="C")
     pdf.set_xy(15, y + 48)
     size = 22.0
     pdf.set_font("DejaVu", "B", size)
-    while size > 10 and pdf.get_string_width(cert.person.name) > w - 40:
+    while size > 10 and pdf.get_string_width(name) > w - 40:
         size -= 1
         pdf.set_font("DejaVu", "B", size)
-    pdf.cell(w - 30, 11, cert.person.name, align="C")
+    pdf.cell(w - 30, 11, name, align="C")
+    return pdf, y
+
+
+def render(cert: Certificate) -> bytes:
+    pdf, y = _page(f"Sertifikat Kompetensi {cert.number}", "SERTIFIKAT KOMPETENSI",
+                   cert.number, "Dengan ini menyatakan bahwa", cert.person.name, (40, 70, 110),
+                   20.0)
+    w, h = pdf.w, pdf.h
     pdf.set_xy(15, y + 62)
     pdf.set_font("DejaVu", "", 11)
     pdf.cell(w - 30, 6, "telah dinyatakan KOMPETEN pada skema sertifikasi", align="C")
@@ -107,44 +119,9 @@ def render_completion(credential: CompletionCredential) -> bytes:
     batch = nomination.batch
     programme = batch.programme
     name = credential.person.name
-    pdf = FPDF(orientation="L", unit="mm", format="A4")
-    pdf.set_auto_page_break(False)
-    pdf.set_title(f"Sertifikat Pelatihan {credential.number}")
-    pdf.set_author(conf.issuer_name())
-    pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
-    pdf.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
-    pdf.add_page()
+    pdf, y = _page(f"Sertifikat Pelatihan {credential.number}", "SERTIFIKAT PELATIHAN",
+                   credential.number, "Diberikan kepada", name, (40, 90, 70), 22.0)
     w, h = pdf.w, pdf.h
-    pdf.set_draw_color(40, 90, 70)
-    pdf.set_line_width(1.2)
-    pdf.rect(8, 8, w - 16, h - 16)
-    pdf.set_line_width(0.3)
-    pdf.rect(11, 11, w - 22, h - 22)
-    logo = conf.issuer_logo()
-    y = 22.0
-    if logo is not None and logo.is_file():
-        pdf.image(str(logo), x=(w - 24) / 2, y=y, h=24)
-        y += 27
-    pdf.set_xy(15, y)
-    pdf.set_font("DejaVu", "B", 13)
-    pdf.cell(w - 30, 7, conf.issuer_name().upper(), align="C")
-    pdf.set_xy(15, y + 14)
-    pdf.set_font("DejaVu", "B", 28)
-    pdf.set_text_color(40, 90, 70)
-    pdf.cell(w - 30, 13, "SERTIFIKAT PELATIHAN", align="C")
-    pdf.set_text_color(0, 0, 0)
-    pdf.set_xy(15, y + 28)
-    pdf.set_font("DejaVu", "", 11)
-    pdf.cell(w - 30, 6, f"Nomor: {credential.number}", align="C")
-    pdf.set_xy(15, y + 40)
-    pdf.cell(w - 30, 6, "Diberikan kepada", align="C")
-    pdf.set_xy(15, y + 48)
-    size = 22.0
-    pdf.set_font("DejaVu", "B", size)
-    while size > 10 and pdf.get_string_width(name) > w - 40:
-        size -= 1
-        pdf.set_font("DejaVu", "B", size)
-    pdf.cell(w - 30, 11, name, align="C")
     pdf.set_xy(15, y + 62)
     pdf.set_font("DejaVu", "", 11)
     pdf.cell(w - 30, 6, "yang telah mengikuti dan dinyatakan LULUS", align="C")

@@ -56,7 +56,9 @@ def _lang() -> str:
     return (get_language() or "id")[:2]
 
 
-def _person(state: HistoryState, nik: str) -> Any:
+def person_in_scope(state: Any, nik: str) -> Any:
+    """The person with this NIK whom ``state.actor`` may change (memoised in ``state.people``),
+    or None."""
     from sdmkesos.people.models import Person
 
     if nik not in state.people:
@@ -64,9 +66,12 @@ def _person(state: HistoryState, nik: str) -> Any:
     return state.people[nik]
 
 
-def _validate(rows: list[tuple[int, dict[str, Any]]], state: HistoryState,
+def validate_person_rows(rows: list[tuple[int, dict[str, Any]]], state: Any,
               columns: tuple[Column, ...], parse: Any,
               ) -> tuple[list[tuple[int, dict[str, Any]]], list[RowError]]:
+    """Rows about a registered person (a NIK column): required cells, the person in the
+    importer's scope as ``data["person"]``, then ``parse(cells, data, state, fail)`` for the
+    rest. ``state`` has ``actor`` and ``people`` (a NIK memo). Shared by every such kind."""
     lang = _lang()
     labels = {c.key: c.label for c in columns}
     valid: list[tuple[int, dict[str, Any]]] = []
@@ -89,7 +94,7 @@ def _validate(rows: list[tuple[int, dict[str, Any]]], state: HistoryState,
             except CellError as err:
                 fail("nik", err)
             else:
-                person = _person(state, nik)
+                person = person_in_scope(state, nik)
                 if person is None:
                     fail("nik", CellError(
                         "person_not_found",
@@ -161,13 +166,13 @@ def _parse_employment(cells: dict[str, Any], data: dict[str, Any], state: Histor
 def validate_education(rows: list[tuple[int, dict[str, Any]]], actor: Any,
                        state: HistoryState) -> tuple[list[tuple[int, dict[str, Any]]],
                                                      list[RowError]]:
-    return _validate(rows, state, EDUCATION_COLUMNS, _parse_education)
+    return validate_person_rows(rows, state, EDUCATION_COLUMNS, _parse_education)
 
 
 def validate_employment(rows: list[tuple[int, dict[str, Any]]], actor: Any,
                         state: HistoryState) -> tuple[list[tuple[int, dict[str, Any]]],
                                                       list[RowError]]:
-    return _validate(rows, state, EMPLOYMENT_COLUMNS, _parse_employment)
+    return validate_person_rows(rows, state, EMPLOYMENT_COLUMNS, _parse_employment)
 
 
 @dataclass

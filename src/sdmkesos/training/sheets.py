@@ -13,12 +13,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils.translation import get_language
-
 from sdmkesos.core.errors import DomainError, ValidationFailed
-from sdmkesos.core.scoping import CHANGE
-from sdmkesos.imports.history import NIK_COLUMN
-from sdmkesos.imports.parsing import CellError, is_blank, parse_date, parse_identifier, text
+from sdmkesos.imports.history import NIK_COLUMN, validate_person_rows
+from sdmkesos.imports.parsing import CellError, is_blank, parse_date, text
 from sdmkesos.imports.spec import Column, RowError
 
 PARTICIPANT_COLUMNS = (
@@ -66,18 +63,6 @@ def start(actor: Any) -> SheetState:
     return SheetState(actor)
 
 
-def _lang() -> str:
-    return (get_language() or "id")[:2]
-
-
-def _person(state: SheetState, nik: str) -> Any:
-    from sdmkesos.people.models import Person
-
-    if nik not in state.people:
-        state.people[nik] = Person.objects.restrict(state.actor, CHANGE).filter(nik=nik).first()
-    return state.people[nik]
-
-
 def parse_batch_code(code: str) -> tuple[str, int] | None:
     """``PDPS-3`` → (``PDPS``, 3); programme codes may contain hyphens (``TAGANA-DASAR-2``).
     None when the text has no ``-<number>`` ending or no programme part."""
@@ -97,46 +82,6 @@ def batch_by_code(code: str) -> Any:
         return None
     return Batch.objects.select_related("programme").filter(
         programme__code__iexact=parsed[0], number=parsed[1]).first()
-
-
-def _validate(rows: list[tuple[int, dict[str, Any]]], state: SheetState,
-              columns: tuple[Column, ...], parse: Any,
-              ) -> tuple[list[tuple[int, dict[str, Any]]], list[RowError]]:
-    lang = _lang()
-    labels = {c.key: c.label for c in columns}
-    valid: list[tuple[int, dict[str, Any]]] = []
-    errors: list[RowError] = []
-    for row_no, cells in rows:
-        row_errors: list[RowError] = []
-
-        def fail(key: str, err: CellError, row_no: int = row_no, cells: dict[str, Any] = cells,
-                 row_errors: list[RowError] = row_errors) -> None:
-            row_errors.append(RowError(row_no, labels.get(key, key), text(cells.get(key)),
-                                       err.code, err.message(lang)))
-
-        data: dict[str, Any] = {}
-        for column in columns:
-            if column.required and is_blank(cells.get(column.key)):
-                fail(column.key, CellError("required", "Wajib diisi", "Required"))
-        if not is_blank(cells.get("nik")):
-            try:
-                nik = parse_identifier(cells["nik"], 16, "NIK")
-            except CellError as err:
-                fail("nik", err)
-            else:
-                data["person"] = _person(state, nik)
-                if data["person"] is None:
-                    fail("nik", CellError(
-                        "person_not_found",
-                        "Tidak ada pekerja dengan NIK ini di wilayah Anda; impor datanya dulu",
-                        "No worker with this NIK in your scope; import the person first"))
-        if not row_errors:
-            parse(cells, data, state, fail)
-        if row_errors:
-            errors.extend(row_errors)
-        else:
-            valid.append((row_no, data))
-    return valid, errors
 
 
 def _parse_participant(cells: dict[str, Any], data: dict[str, Any], state: SheetState,
@@ -208,13 +153,13 @@ def _parse_assessment(cells: dict[str, Any], data: dict[str, Any], state: SheetS
 def validate_participants(rows: list[tuple[int, dict[str, Any]]], actor: Any,
                           state: SheetState) -> tuple[list[tuple[int, dict[str, Any]]],
                                                       list[RowError]]:
-    return _validate(rows, state, PARTICIPANT_COLUMNS, _parse_participant)
+    return validate_person_rows(rows, state, PARTICIPANT_COLUMNS, _parse_participant)
 
 
 def validate_assessments(rows: list[tuple[int, dict[str, Any]]], actor: Any,
                          state: SheetState) -> tuple[list[tuple[int, dict[str, Any]]],
                                                      list[RowError]]:
-    return _validate(rows, state, ASSESSMENT_COLUMNS, _parse_assessment)
+    return validate_person_rows(rows, state, ASSESSMENT_COLUMNS, _parse_assessment)
 
 
 @dataclass

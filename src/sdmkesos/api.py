@@ -47,10 +47,13 @@ STATUS_BY_CODE: dict[str, int] = {
     "not_found": 404,
     "nik_taken": 409,
     "nip_taken": 409,
+    "nik_taken_elsewhere": 409,
+    "nip_taken_elsewhere": 409,
     "conflict": 409,
     "login_locked": 429,
 }
-CONFLICT_CODES = frozenset({"nik_taken", "nip_taken"})
+CONFLICT_CODES = frozenset({"nik_taken", "nip_taken", "nik_taken_elsewhere",
+                            "nip_taken_elsewhere"})
 
 
 class BearerAuth(HttpBearer):

@@ -241,6 +241,16 @@ def test_nik_taken_is_409_naming_the_holder(users):
     assert Person.objects.filter(nik=NIK).count() == 1
 
 
+def test_nik_taken_outside_scope_does_not_name_the_holder(users, make_person):
+    other = make_person("32.04", name="Orang Bandung")
+    client = as_user(users["kabmalang"])
+    response = client.post("/persons", _new(nik=other.nik, sex=other.sex,
+                                            birth_date=other.birth_date.isoformat()))
+    assert response.status_code == 409
+    body = response.json()
+    assert body["code"] == "nik_taken_elsewhere" and "Orang Bandung" not in body["message"]
+
+
 def test_invalid_nik_is_400_with_identifier_code(users):
     bad = "3507013205900001"  # day 32: no such birth date (women are 41-71)
     response = as_user(users["nasional"]).post("/persons", _new(nik=bad))

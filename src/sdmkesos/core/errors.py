@@ -12,6 +12,10 @@ from django.utils.translation import gettext_lazy as _
 MESSAGES: dict[str, Any] = {
     "nik_taken": _("NIK {nik} sudah terdaftar atas nama {holder} (id {holder_id})."),
     "nip_taken": _("NIP {nip} sudah terdaftar atas nama {holder} (id {holder_id})."),
+    "nik_taken_elsewhere": _("NIK {nik} sudah terdaftar untuk seseorang di luar wilayah Anda; "
+                             "minta operator wilayahnya atau admin nasional memeriksanya."),
+    "nip_taken_elsewhere": _("NIP {nip} sudah terdaftar untuk seseorang di luar wilayah Anda; "
+                             "minta operator wilayahnya atau admin nasional memeriksanya."),
     "out_of_scope": _("Di luar lingkup wilayah/organisasi Anda."),
     "move_out_of_scope": _(
         "Perubahan ini memindahkan data ke luar lingkup Anda ({region}); tidak diizinkan."

@@ -14,7 +14,7 @@ from sdmkesos.core import audit
 from sdmkesos.core.errors import DomainError, ValidationFailed
 from sdmkesos.core.identifiers import IdentifierIssue, validate_nik, validate_nip
 from sdmkesos.core.models import AuditEvent, Organisation
-from sdmkesos.core.scoping import ADD, CHANGE, DELETE, can, scope_for
+from sdmkesos.core.scoping import ADD, CHANGE, DELETE, VIEW, can, scope_for
 
 from .models import EducationRecord, EmploymentRecord, Person
 
@@ -57,17 +57,23 @@ def identifier_problems(person: Person) -> tuple[list[DomainError], list[DomainE
     return errors, warnings
 
 
-def _check_unique(person: Person) -> list[DomainError]:
+def _taken(code: str, field: str, value: str, holder: Any, actor: Any) -> DomainError:
+    """NIK/NIP already held: the holder is named only to a user who may see them."""
+    if actor is None or Person.objects.restrict(actor, VIEW).filter(pk=holder.pk).exists():
+        return DomainError(code, field=field, **{field: value}, holder=holder.name,
+                           holder_id=holder.pk)
+    return DomainError(f"{code}_elsewhere", field=field, **{field: value})
+
+
+def _check_unique(person: Person, actor: Any = None) -> list[DomainError]:
     errors = []
     holder = Person.objects.filter(nik=person.nik).exclude(pk=person.pk).first()
     if holder is not None:
-        errors.append(DomainError("nik_taken", field="nik", nik=person.nik, holder=holder.name,
-                                  holder_id=holder.pk))
+        errors.append(_taken("nik_taken", "nik", person.nik, holder, actor))
     if person.nip:
         holder = Person.objects.filter(nip=person.nip).exclude(pk=person.pk).first()
         if holder is not None:
-            errors.append(DomainError("nip_taken", field="nip", nip=person.nip,
-                                      holder=holder.name, holder_id=holder.pk))
+            errors.append(_taken("nip_taken", "nip", person.nip, holder, actor))
     return errors
 
 
@@ -88,7 +94,7 @@ def _ensure_in_scope(actor: Any, person: Person, action: str) -> None:
                           region=person.region_id or "nasional")
 
 
-def _validate(person: Person) -> list[DomainError]:
+def _validate(person: Person, actor: Any = None) -> list[DomainError]:
     errors: list[DomainError] = []
     for name in ("nik", "name", "sex", "birth_date"):
         if not getattr(person, name):
@@ -98,7 +104,7 @@ def _validate(person: Person) -> list[DomainError]:
     if errors:
         return errors
     id_errors, _warnings = identifier_problems(person)
-    return id_errors + _check_unique(person)
+    return id_errors + _check_unique(person, actor)
 
 
 def do_create_person(*, actor: Any, channel: str, data: dict[str, Any], note: str = "") -> Person:
@@ -110,7 +116,7 @@ def do_create_person(*, actor: Any, channel: str, data: dict[str, Any], note: st
     with transaction.atomic():
         person = Person(**data)
         _derive(person)
-        errors = _validate(person)
+        errors = _validate(person, actor)
         if errors:
             raise ValidationFailed(errors)
         person.save()
@@ -137,7 +143,7 @@ def do_update_person(*, actor: Any, channel: str, person: Person, data: dict[str
         for key, value in data.items():
             setattr(current, key, value)
         _derive(current)
-        errors = _validate(current)
+        errors = _validate(current, actor)
         if errors:
             raise ValidationFailed(errors)
         changes = audit.diff(before, audit.snapshot(current, PERSON_FIELDS))
@@ -349,8 +355,11 @@ def do_import_persons(*, actor: Any, channel: str, rows: list[tuple[int, dict[st
     for row_no, data in rows:
         holder = nip_holders.get(str(data.get("nip") or ""))
         if holder and holder[0] != data["nik"]:
-            taken = DomainError("nip_taken", nip=data["nip"], holder=holder[1],
-                                holder_id=holder[2])
+            visible = scope.unrestricted or Person.objects.restrict(actor, VIEW).filter(
+                pk=holder[2]).exists()
+            taken = (DomainError("nip_taken", nip=data["nip"], holder=holder[1],
+                                 holder_id=holder[2]) if visible else
+                     DomainError("nip_taken_elsewhere", nip=data["nip"]))
             outcome.rejected.append((row_no, "NIP", data["nip"], "nip_taken", taken.message))
             continue
         current = existing.get(data["nik"])
@@ -366,8 +375,7 @@ def do_import_persons(*, actor: Any, channel: str, rows: list[tuple[int, dict[st
             new_rows.append((row_no, data, region))
             continue
         if not scope.unrestricted and current[0] not in in_scope:
-            taken = DomainError("nik_taken", nik=data["nik"], holder=current[2],
-                                holder_id=current[0])
+            taken = DomainError("nik_taken_elsewhere", nik=data["nik"])
             outcome.rejected.append((row_no, "NIK", data["nik"], "nik_taken_out_of_scope",
                                      taken.message))
             continue

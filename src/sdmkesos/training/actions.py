@@ -393,8 +393,9 @@ def do_remove_trainer(*, actor: Any, channel: str, link: BatchTrainer) -> None:
 
 def eligibility_reasons(person: Person, programme: Programme) -> list[str]:
     """Why ``person`` may not join ``programme`` (empty: eligible), as readable text."""
-    completed = frozenset(Nomination.objects.filter(person=person, status=NS.COMPLETED)
-                          .values_list("batch__programme__code", flat=True))
+    from .completions import completed_programmes
+
+    completed = completed_programmes(person.pk)
     status = person.employment_status
     facts = rules.PersonFacts(
         category=person.category.code if person.category else None,

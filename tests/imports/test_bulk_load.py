@@ -30,7 +30,15 @@ def schema() -> list[tuple[str, ...]]:
         cursor.execute("SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
                        "FROM pg_constraint WHERE conrelid::regclass::text = ANY(%s) "
                        "ORDER BY 1, 2", [list(TABLES)])
-        return indexes + cursor.fetchall()
+        constraints = cursor.fetchall()
+        # per-column statistics targets of the indexes (the trigram index's: migration 0004)
+        cursor.execute("SELECT i.indexrelid::regclass::text, a.attnum, a.attstattarget "
+                       "FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indexrelid "
+                       "WHERE i.indrelid::regclass::text = ANY(%s) AND a.attstattarget > 0 "
+                       "ORDER BY 1, 2", [list(TABLES)])
+        targets = cursor.fetchall()
+        assert ("person_name_trgm", 1, 3000) in targets
+        return indexes + constraints + targets
 
 
 def rows(count: int, bad_last: bool = False) -> list[list[str]]:
@@ -79,4 +87,27 @@ def test_failed_bulk_load_leaves_everything_as_it_was(tmp_path, users, small_bul
                                actor=users["nasional"], frames=True, check_duplicates=False)
     assert not result.committed and result.rejected == 1
     assert any("people_person" in tables for tables in small_bulk)
+    assert schema() == before and Person.objects.count() == count
+
+
+def test_a_failed_copy_on_the_worker_thread_fails_the_import(tmp_path, users, small_bulk,
+                                                             monkeypatch):
+    """COPYs run on a worker thread (bulk.CopyPipe): the server's error reaches the caller,
+    and the import changes nothing."""
+    import psycopg
+
+    monkeypatch.setattr("sdmkesos.imports.frames.FRAME_CHUNK_ROWS", 3)
+    original = bulk._copy_csv
+
+    def broken(raw, statement, frame):
+        if "core_auditevent" in statement:
+            statement = statement.replace('"note"', '"no_such_column"')
+        original(raw, statement, frame)
+
+    monkeypatch.setattr(bulk, "_copy_csv", broken)
+    before = schema()
+    count = Person.objects.count()
+    with pytest.raises(psycopg.errors.UndefinedColumn):
+        run_person_import(write_csv(tmp_path / "s.csv", rows(6)), actor=users["nasional"],
+                          frames=True, check_duplicates=False)
     assert schema() == before and Person.objects.count() == count

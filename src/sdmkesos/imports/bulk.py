@@ -41,15 +41,25 @@ def _adapt(row: Sequence[Any], adapters: dict[int, Any]) -> list[Any]:
 
 def allocate_ids(model: type[models.Model], count: int) -> list[int]:
     """``count`` fresh primary keys for ``model``. PostgreSQL draws them from the table's
-    sequence (safe with concurrent writers); SQLite continues after the highest id ever used
-    (the caller's transaction holds SQLite's write lock, so nobody else can take them)."""
+    sequence (safe with concurrent writers; a table in bulk-load mode, locked by this
+    transaction, takes one block); SQLite continues after the highest id ever used (the
+    caller's transaction holds SQLite's write lock, so nobody else can take them)."""
     if count <= 0:
         return []
     table = model._meta.db_table
     pk = model._meta.pk
     assert pk is not None
+    loader = _ACTIVE.get()
+    if loader is not None:
+        loader.engage(model, count)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            first = _block(cursor, model, count)
+            if first is not None:
+                return list(range(first, first + count))
+            # An insert's own lock: waits while another import holds the table in bulk-load
+            # mode (its block of ids is drawn under that lock).
+            cursor.execute(f'LOCK TABLE "{table}" IN ROW EXCLUSIVE MODE')
             cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) "
                            "FROM generate_series(1, %s)", [table, pk.column, count])
             return [row[0] for row in cursor.fetchall()]
@@ -60,6 +70,26 @@ def allocate_ids(model: type[models.Model], count: int) -> list[int]:
             row = cursor.fetchone()
             highest = max(highest, row[0] if row else 0)
     return list(range(highest + 1, highest + 1 + count))
+
+
+def _block(cursor: Any, model: type[models.Model], count: int) -> int | None:
+    """The first of ``count`` consecutive ids drawn from ``model``'s sequence in one step, when
+    the table is in bulk-load mode (PostgreSQL): this transaction holds it ACCESS EXCLUSIVE, so
+    nobody else draws from the sequence meanwhile (inserts wait for the lock, and
+    :func:`allocate_ids` locks first). A million ``nextval`` calls cost seconds; this costs two.
+    None when the table is not in bulk-load mode."""
+    loader = _ACTIVE.get()
+    table = model._meta.db_table
+    if loader is None or table not in loader.detached or count <= 0:
+        return None
+    pk = model._meta.pk
+    assert pk is not None
+    cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s))", [table, pk.column])
+    first = int(cursor.fetchone()[0])
+    if count > 1:
+        cursor.execute("SELECT setval(pg_get_serial_sequence(%s, %s), %s)",
+                       [table, pk.column, first + count - 1])
+    return first
 
 
 def insert_rows(model: type[models.Model], fields: Sequence[str],
@@ -75,6 +105,12 @@ def insert_rows(model: type[models.Model], fields: Sequence[str],
         loader.engage(model, len(rows))
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            pk = model._meta.pk
+            if pk is not None and pk.name not in fields and isinstance(rows, Sized):
+                first = _block(cursor, model, len(rows))
+                if first is not None:
+                    quoted = f'"{pk.column}", {quoted}'
+                    rows = [(first + i, *row) for i, row in enumerate(rows)]
             raw = cursor.cursor  # the psycopg cursor under Django's wrapper
             with raw.copy(f'COPY "{table}" ({quoted}) FROM STDIN') as copy:
                 for row in rows:
@@ -139,8 +175,13 @@ def _detach(cursor: Any, table: str) -> list[str]:
         cursor.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
         restore.append(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}')
     for name, definition in indexes:
+        # Per-column statistics targets set on the index (the trigram index's) go with it.
+        cursor.execute("SELECT attnum, attstattarget FROM pg_attribute WHERE attrelid = "
+                       "%s::regclass AND attstattarget > 0 ORDER BY attnum", [name])
+        targets = [f'ALTER INDEX "{name}" ALTER COLUMN {n} SET STATISTICS {t}'
+                   for n, t in cursor.fetchall()]
         cursor.execute(f'DROP INDEX "{name}"')
-        restore.insert(0, definition)  # indexes first: the foreign-key checks use them
+        restore[:0] = [definition, *targets]  # indexes first: the foreign-key checks use them
     return restore
 
 
@@ -154,6 +195,10 @@ class BulkLoad:
         self.decided = connection.vendor != "postgresql" or rows < BULK_MIN_ROWS
         self.detached: list[str] = []
         self.restore: list[str] = []
+        self.pipe: CopyPipe | None = None
+        if connection.vendor == "postgresql" and self.tables:
+            connection.ensure_connection()
+            self.pipe = CopyPipe(connection.connection)
 
     def engage(self, model: type[models.Model], count: int) -> None:
         if self.decided or count < ENGAGE_MIN_INSERT or model._meta.db_table not in self.tables:
@@ -166,6 +211,7 @@ class BulkLoad:
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
             for table in self.tables:
                 if self.rows * 2 >= _table_rows(cursor, table):
+                    cursor.execute(f'LOCK TABLE "{table}" IN ACCESS EXCLUSIVE MODE')
                     self.restore += _detach(cursor, table)
                     self.detached.append(table)
 
@@ -176,8 +222,12 @@ class BulkLoad:
             cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
             for statement in self.restore:
                 cursor.execute(statement)
-            for table in self.detached:
-                cursor.execute(f'ANALYZE "{table}"')
+            # Fresh statistics for the first (main) table, whose plans depend on them (name
+            # search, dashboards). The others (history, audit) are read by person or object
+            # id, which their indexes serve whatever the statistics; building the indexes has
+            # set their row counts, and autovacuum (where enabled) analyses them later.
+            if self.tables and self.tables[0] in self.detached:
+                cursor.execute(f'ANALYZE "{self.tables[0]}"')
 
 
 _ACTIVE: ContextVar[BulkLoad | None] = ContextVar("sdmkesos_bulk_load", default=None)
@@ -192,9 +242,65 @@ def bulk_load(tables: Iterable[type[models.Model]], rows: int) -> Iterator[BulkL
     token = _ACTIVE.set(loader)
     try:
         yield loader
+    except BaseException as error:
+        if loader.pipe is not None:
+            try:
+                loader.pipe.close()
+            except Exception as cause:  # the COPY that failed first is the real cause
+                raise cause from error
+        raise
     finally:
         _ACTIVE.reset(token)
+    if loader.pipe is not None:
+        loader.pipe.close()
     loader.finish()
+
+
+def _copy_csv(raw: Any, statement: str, frame: Any) -> None:
+    """``frame`` as CSV through ``COPY`` on the psycopg connection ``raw``."""
+    with raw.cursor() as cursor, cursor.copy(statement) as copy:
+        for offset in range(0, frame.height, 100_000):
+            copy.write(frame.slice(offset, 100_000).write_csv(include_header=False,
+                                                              null_value=""))
+
+
+class CopyPipe:
+    """The ``COPY`` of frames on a worker thread, so that the server loads one chunk while
+    Python reads and checks the next (the two cores both work). The worker uses the same
+    psycopg connection, hence the same transaction; psycopg's connection lock keeps the
+    worker's ``COPY`` and the caller's statements apart. ``COPY``s run in the order given;
+    the caller's other statements may run before a queued ``COPY``, which is safe for
+    imports: their lookups concern rows that existed before the import (repeats within the
+    file are found from the file itself). At most ``depth`` ``COPY``s wait; :meth:`drain`
+    waits for all and raises the first failure."""
+
+    def __init__(self, raw: Any, depth: int = 4) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.raw = raw
+        self.depth = depth
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sdmkesos-copy")
+        self.pending: list[Any] = []
+
+    def submit(self, statement: str, frame: Any) -> None:
+        while len(self.pending) >= self.depth:
+            self.pending.pop(0).result()
+        self.pending.append(self.pool.submit(_copy_csv, self.raw, statement, frame))
+
+    def drain(self) -> None:
+        try:
+            while self.pending:
+                self.pending.pop(0).result()
+        finally:
+            for future in self.pending:  # after a failure: let the rest run out
+                future.exception()
+            self.pending = []
+
+    def close(self) -> None:
+        try:
+            self.drain()
+        finally:
+            self.pool.shutdown(wait=True)
 
 
 def insert_frame(model: type[models.Model], frame: Any) -> int:
@@ -208,16 +314,22 @@ def insert_frame(model: type[models.Model], frame: Any) -> int:
     loader = _ACTIVE.get()
     if loader is not None:
         loader.engage(model, frame.height)
-    fields = list(frame.columns)
     table = model._meta.db_table
-    quoted = ", ".join(f'"{c}"' for c in _columns(model, fields))
     with connection.cursor() as cursor:
+        pk = model._meta.pk
+        if connection.vendor == "postgresql" and pk is not None and pk.name not in frame.columns:
+            first = _block(cursor, model, frame.height)
+            if first is not None:
+                frame = frame.select(pl.int_range(first, first + frame.height, dtype=pl.Int64)
+                                     .alias(pk.name), pl.all())
+        fields = list(frame.columns)
+        quoted = ", ".join(f'"{c}"' for c in _columns(model, fields))
         if connection.vendor == "postgresql":
-            raw = cursor.cursor
-            with raw.copy(f'COPY "{table}" ({quoted}) FROM STDIN WITH (FORMAT csv)') as copy:
-                for offset in range(0, frame.height, 100_000):
-                    part = frame.slice(offset, 100_000)
-                    copy.write(part.write_csv(include_header=False, null_value=""))
+            statement = f'COPY "{table}" ({quoted}) FROM STDIN WITH (FORMAT csv)'
+            if loader is not None and loader.pipe is not None:
+                loader.pipe.submit(statement, frame)
+            else:
+                _copy_csv(cursor.cursor.connection, statement, frame)
             return frame.height
         ops = connection.ops
         converted = []

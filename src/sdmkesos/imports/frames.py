@@ -25,6 +25,7 @@ from .readers import decode_text, sniff_delimiter
 # characters, unusual spaces, zero-width marks): a cell holding one goes the row-by-row way.
 _UNUSUAL = r"[\x00-\x1f\x7f-\x9f\u00a0\u1680\u2000-\u200f\u2028-\u202f\u205f\u3000\ufeff]"
 FRAME_CHUNK_ROWS = 200_000
+FRAME_MIN_CHUNK = 10_000
 
 
 def read_csv_frame(path: Path, header_row: int, width: int) -> pl.DataFrame:
@@ -91,7 +92,10 @@ def resolve_distinct(frame: pl.DataFrame, column: str, resolve: Callable[[str], 
 
 
 def chunks(frame: pl.DataFrame, size: int | None = None) -> Iterator[tuple[int, pl.DataFrame]]:
-    size = size or FRAME_CHUNK_ROWS
+    """(offset, chunk) over ``frame``: at most FRAME_CHUNK_ROWS rows a chunk (memory), and
+    at least about eight chunks for files of more than FRAME_MIN_CHUNK rows, so that the
+    database loads one chunk while the next is read and checked (bulk.CopyPipe)."""
+    size = size or min(FRAME_CHUNK_ROWS, max(FRAME_MIN_CHUNK, -(-frame.height // 8)))
     for offset in range(0, frame.height, size):
         yield offset, frame.slice(offset, size)
 

@@ -40,7 +40,8 @@ class ImportKind:
     skip_template: frozenset[str] = frozenset()
     # (valid rows, actor) -> warnings (RowError) for rows that are likely duplicates
     check: Callable[..., Any] | None = None
-    # () -> the models a large load writes most (their indexes are rebuilt once, see bulk.py)
+    # () -> the models a large load writes most (their indexes are rebuilt once, see bulk.py),
+    # the main one first (analysed afterwards)
     bulk_tables: Callable[[], list[Any]] | None = None
     frames: FrameKind | None = None
 

@@ -41,31 +41,35 @@ class Person(models.Model):
     region = models.ForeignKey(
         Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
         db_column="region_code", verbose_name=_("wilayah pengelola"),
+        db_index=False,  # person_region_name (region, name, id) serves lookups by region
     )
     region_prov = models.CharField(max_length=2, blank=True, default="", editable=False)
     region_kab = models.CharField(max_length=5, blank=True, default="", editable=False)
 
-    # The current assignment and highest education, kept in step by actions.
+    # The current assignment and highest education, kept in step by actions. Foreign keys to
+    # reference codes with a handful of values (status, level, field of study) have no index
+    # of their own: one value selects too many rows for an index to help, and it would only
+    # serve the rare deletion of a code (PROTECT), while every import pays to maintain it.
     organisation = models.ForeignKey(
         Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="people",
-        verbose_name=_("unit kerja"),
+        verbose_name=_("unit kerja"), db_index=False,  # person_org_name serves it
     )
     position = models.CharField(_("jabatan"), max_length=150, blank=True)
     category = models.ForeignKey(
         WorkforceCategory, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-        verbose_name=_("kategori SDM"),
+        verbose_name=_("kategori SDM"), db_index=False,  # person_cat_prov serves it
     )
     employment_status = models.ForeignKey(
         EmploymentStatus, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-        verbose_name=_("status kepegawaian"),
+        verbose_name=_("status kepegawaian"), db_index=False,  # a handful of values: see below
     )
     education_level = models.ForeignKey(
         EducationLevel, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-        verbose_name=_("pendidikan terakhir"),
+        verbose_name=_("pendidikan terakhir"), db_index=False,
     )
     field_of_study = models.ForeignKey(
         FieldOfStudy, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-        verbose_name=_("jurusan"),
+        verbose_name=_("jurusan"), db_index=False,
     )
     kesos_background = models.BooleanField(_("latar peksos/kesos"), default=False)
 
@@ -108,9 +112,10 @@ class Person(models.Model):
 
 class EducationRecord(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="education")
-    level = models.ForeignKey(EducationLevel, on_delete=models.PROTECT, verbose_name=_("jenjang"))
+    level = models.ForeignKey(EducationLevel, on_delete=models.PROTECT, verbose_name=_("jenjang"),
+                              db_index=False)  # reference codes: see Person.employment_status
     field = models.ForeignKey(FieldOfStudy, null=True, blank=True, on_delete=models.PROTECT,
-                              verbose_name=_("bidang studi"))
+                              verbose_name=_("bidang studi"), db_index=False)
     field_text = models.CharField(_("jurusan (teks)"), max_length=150, blank=True)
     institution = models.CharField(_("institusi"), max_length=200, blank=True)
     graduation_year = models.PositiveSmallIntegerField(_("tahun lulus"), null=True, blank=True)
@@ -135,10 +140,11 @@ class EmploymentRecord(models.Model):
                                      verbose_name=_("unit kerja"))
     position = models.CharField(_("jabatan"), max_length=150, blank=True)
     category = models.ForeignKey(WorkforceCategory, null=True, blank=True,
-                                 on_delete=models.PROTECT, verbose_name=_("kategori SDM"))
+                                 on_delete=models.PROTECT, verbose_name=_("kategori SDM"),
+                                 db_index=False)  # reference codes: see Person
     employment_status = models.ForeignKey(EmploymentStatus, null=True, blank=True,
                                           on_delete=models.PROTECT,
-                                          verbose_name=_("status kepegawaian"))
+                                          verbose_name=_("status kepegawaian"), db_index=False)
     start_date = models.DateField(_("mulai"), null=True, blank=True)
     end_date = models.DateField(_("selesai"), null=True, blank=True)
 

@@ -111,3 +111,20 @@ def test_a_failed_copy_on_the_worker_thread_fails_the_import(tmp_path, users, sm
         run_person_import(write_csv(tmp_path / "s.csv", rows(6)), actor=users["nasional"],
                           frames=True, check_duplicates=False)
     assert schema() == before and Person.objects.count() == count
+
+
+def test_loading_into_an_empty_table_still_finds_repeats_across_chunks(tmp_path, users,
+                                                                      small_bulk, monkeypatch):
+    """Into an empty table the NIK's unique constraint is rebuilt at the end and no lookups
+    run: a NIK repeated in a later chunk is still a row error, and the rest goes in."""
+    monkeypatch.setattr("sdmkesos.imports.frames.FRAME_CHUNK_ROWS", 3)
+    Person.objects.all().delete()
+    before = schema()
+    sheet = rows(6)
+    sheet[4][1] = sheet[0][1]  # row 5 (second chunk) repeats row 1's NIK (first chunk)
+    result = run_person_import(write_csv(tmp_path / "s.csv", sheet), actor=users["nasional"],
+                               frames=True, check_duplicates=False, keep_valid=True)
+    assert result.committed and result.created == 5 and result.rejected == 1
+    assert [e.code for e in result.errors] == ["nik_duplicate_in_file"]
+    assert any("people_person" in tables for tables in small_bulk)
+    assert schema() == before and Person.objects.count() == 5

@@ -157,13 +157,22 @@ def _table_rows(cursor: Any, table: str) -> int:
     return estimate
 
 
-def _detach(cursor: Any, table: str) -> list[str]:
-    """Drop ``table``'s foreign keys and its indexes that back no constraint; return the
-    statements that recreate them."""
+def _detach(cursor: Any, table: str, unique: bool) -> list[str]:
+    """Drop ``table``'s foreign keys and its indexes that back no constraint, and with
+    ``unique`` its unique constraints that no foreign key references; return the statements
+    that recreate them."""
     cursor.execute(
         "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
         "WHERE conrelid = %s::regclass AND contype = 'f'", [table])
     foreign = cursor.fetchall()
+    uniques = []
+    if unique:
+        cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint u "
+            "WHERE conrelid = %s::regclass AND contype = 'u' AND NOT EXISTS "
+            "(SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = u.conindid)",
+            [table])
+        uniques = cursor.fetchall()
     cursor.execute(
         "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i "
         "JOIN pg_class c ON c.oid = i.indexrelid "
@@ -182,6 +191,9 @@ def _detach(cursor: Any, table: str) -> list[str]:
                    for n, t in cursor.fetchall()]
         cursor.execute(f'DROP INDEX "{name}"')
         restore[:0] = [definition, *targets]  # indexes first: the foreign-key checks use them
+    for name, definition in uniques:
+        cursor.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
+        restore.insert(0, f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}')
     return restore
 
 
@@ -194,6 +206,7 @@ class BulkLoad:
         self.rows = rows
         self.decided = connection.vendor != "postgresql" or rows < BULK_MIN_ROWS
         self.detached: list[str] = []
+        self.empty: set[str] = set()  # detached tables that were empty when engaged
         self.restore: list[str] = []
         self.pipe: CopyPipe | None = None
         if connection.vendor == "postgresql" and self.tables:
@@ -212,8 +225,14 @@ class BulkLoad:
             for table in self.tables:
                 if self.rows * 2 >= _table_rows(cursor, table):
                     cursor.execute(f'LOCK TABLE "{table}" IN ACCESS EXCLUSIVE MODE')
-                    self.restore += _detach(cursor, table)
+                    cursor.execute(f'SELECT EXISTS (SELECT 1 FROM "{table}")')
+                    empty = not cursor.fetchone()[0]
+                    # An empty table's unique constraints go too: nothing is there to clash
+                    # with, and the import finds repeats within the file itself.
+                    self.restore += _detach(cursor, table, unique=empty)
                     self.detached.append(table)
+                    if empty:
+                        self.empty.add(table)
 
     def finish(self) -> None:
         if not self.restore or connection.needs_rollback:
@@ -231,6 +250,14 @@ class BulkLoad:
 
 
 _ACTIVE: ContextVar[BulkLoad | None] = ContextVar("sdmkesos_bulk_load", default=None)
+
+
+def loading_into_empty(model: type[models.Model]) -> bool:
+    """Whether ``model``'s table was empty when this import's bulk-load mode locked it: every
+    row in it now comes from this import (nobody else can write meanwhile), so a lookup of
+    rows that existed before the import finds nothing."""
+    loader = _ACTIVE.get()
+    return loader is not None and model._meta.db_table in loader.empty
 
 
 @contextmanager

@@ -538,7 +538,7 @@ def do_import_person_frame(*, actor: Any, channel: str, frame: Any, note: str = 
 
     from sdmkesos.core.models import FieldOfStudy, region_parts
     from sdmkesos.core.versioning import bump
-    from sdmkesos.imports.bulk import allocate_ids, insert_frame
+    from sdmkesos.imports.bulk import allocate_ids, insert_frame, loading_into_empty
     from sdmkesos.imports.frames import json_value
 
     if not can(actor, ADD):
@@ -551,8 +551,11 @@ def do_import_person_frame(*, actor: Any, channel: str, frame: Any, note: str = 
     nips = frame.get_column("nip").drop_nulls().to_list()
     known: set[str] = set()
     held: set[str] = set()
+    # Repeats within the file are found by the caller; in a table that was empty when the
+    # import started, there is nothing else to find (and its NIK index waits for the end).
+    lookups = [] if loading_into_empty(Person) else [("nik", niks, known), ("nip", nips, held)]
     with connection.cursor() as cursor:
-        for column, values, into in (("nik", niks, known), ("nip", nips, held)):
+        for column, values, into in lookups:
             for chunk in _chunks(values, 50_000 if connection.vendor == "postgresql" else CHUNK):
                 if connection.vendor == "postgresql":
                     cursor.execute(f"SELECT {column} FROM people_person WHERE {column} = ANY(%s)",

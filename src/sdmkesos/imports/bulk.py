@@ -145,6 +145,7 @@ def insert_rows(model: type[models.Model], fields: Sequence[str],
 # are locked (ACCESS EXCLUSIVE), so other users wait for the import to finish.
 BULK_MIN_ROWS = 50_000
 ENGAGE_MIN_INSERT = 1_000  # new rows in one write that engage bulk mode
+ANALYZE_MIN_ROWS = 100_000  # the main table is analysed after a bulk load from this size
 
 
 def _table_rows(cursor: Any, table: str) -> int:
@@ -241,12 +242,15 @@ class BulkLoad:
             cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
             for statement in self.restore:
                 cursor.execute(statement)
-            # Fresh statistics for the first (main) table, whose plans depend on them (name
-            # search, dashboards). The others (history, audit) are read by person or object
-            # id, which their indexes serve whatever the statistics; building the indexes has
-            # set their row counts, and autovacuum (where enabled) analyses them later.
-            if self.tables and self.tables[0] in self.detached:
-                cursor.execute(f'ANALYZE "{self.tables[0]}"')
+            # Fresh statistics for the first (main) table once it is large enough for plans
+            # to depend on them (name search, dashboards; the trigram index's fine statistics
+            # make ANALYZE sample up to 900,000 rows). The others
+            # (history, audit) are read by person or object id, which their indexes serve
+            # whatever the statistics. Building the indexes has set every table's row count,
+            # and autovacuum (where enabled) analyses the rest after the commit.
+            main = self.tables[0] if self.tables else None
+            if main in self.detached and _table_rows(cursor, main) >= ANALYZE_MIN_ROWS:
+                cursor.execute(f'ANALYZE "{main}"')
 
 
 _ACTIVE: ContextVar[BulkLoad | None] = ContextVar("sdmkesos_bulk_load", default=None)

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import get_language
 
 from sdmkesos.core import audit
@@ -304,8 +304,25 @@ class ImportOutcome:
 
 
 def _chunks(items: list[Any], size: int = CHUNK) -> Iterator[list[Any]]:
+    if connection.vendor == "postgresql":
+        size = max(size, PG_CHUNK)  # one array parameter per query: see _matching
     for i in range(0, len(items), size):
         yield items[i : i + size]
+
+
+PG_CHUNK = 100_000
+
+
+def _matching(queryset: Any, field: str, values: list[Any]) -> Any:
+    """The rows of ``queryset`` whose ``field`` is one of ``values``. PostgreSQL takes the
+    values as one array parameter (``= ANY``): building and sending thousands of ``IN``
+    placeholders costs more than the query itself."""
+    if connection.vendor != "postgresql":
+        return queryset.filter(**{f"{field}__in": values})
+    meta = queryset.model._meta
+    column = meta.get_field(field).column
+    return queryset.extra(where=[f'"{meta.db_table}"."{column}" = ANY(%s)'],
+                          params=[list(values)])
 
 
 def do_import_persons(*, actor: Any, channel: str, rows: list[tuple[int, dict[str, Any]]],
@@ -331,19 +348,19 @@ def do_import_persons(*, actor: Any, channel: str, rows: list[tuple[int, dict[st
     existing: dict[str, tuple[Any, ...]] = {}
     in_scope: set[int] = set()
     for chunk in _chunks(niks):
-        for values in Person.objects.filter(nik__in=chunk).values_list(*_COMPARE):
+        for values in _matching(Person.objects.all(), "nik", chunk).values_list(*_COMPARE):
             existing[values[1]] = values
         if not scope.unrestricted:
-            in_scope.update(Person.objects.restrict(actor, CHANGE).filter(nik__in=chunk)
+            in_scope.update(_matching(Person.objects.restrict(actor, CHANGE), "nik", chunk)
                             .values_list("id", flat=True))
     schooling: set[tuple[int, int, int | None]] = set()
     for chunk in _chunks([v[0] for v in existing.values()]):
-        schooling.update(EducationRecord.objects.filter(person_id__in=chunk).values_list(
+        schooling.update(_matching(EducationRecord.objects.all(), "person", chunk).values_list(
             "person_id", "level_id", "field_id"))
     nips = [d["nip"] for _, d in rows if d.get("nip")]
     nip_holders: dict[str, tuple[str, str, int]] = {}
     for chunk in _chunks(nips):
-        for nip, nik, name, pk in Person.objects.filter(nip__in=chunk).values_list(
+        for nip, nik, name, pk in _matching(Person.objects.all(), "nip", chunk).values_list(
                 "nip", "nik", "name", "id"):
             nip_holders[str(nip)] = (nik, name, pk)
 
@@ -667,9 +684,9 @@ def _drop_unchanged(frame: Any, known: set[str], actor: Any, scope: Any) -> tupl
     current_rows: list[tuple[Any, ...]] = []
     scoped: set[int] = set()
     for chunk in _chunks(niks, 20_000):
-        current_rows += Person.objects.filter(nik__in=chunk).values_list(*_COMPARE)
+        current_rows += _matching(Person.objects.all(), "nik", chunk).values_list(*_COMPARE)
         if not scope.unrestricted:
-            scoped.update(Person.objects.restrict(actor, CHANGE).filter(nik__in=chunk)
+            scoped.update(_matching(Person.objects.restrict(actor, CHANGE), "nik", chunk)
                           .values_list("id", flat=True))
     keys = [key.removesuffix("_id") for key in _IMPORT_CMP]
     current = pl.DataFrame(current_rows, schema=["_id", "_nik0", "_name0", *[
@@ -688,7 +705,7 @@ def _drop_unchanged(frame: Any, known: set[str], actor: Any, scope: Any) -> tupl
     person_ids = joined.get_column("_id").to_list()
     schooling_rows: list[tuple[Any, ...]] = []
     for chunk in _chunks(person_ids, 20_000):
-        schooling_rows += EducationRecord.objects.filter(person_id__in=chunk).values_list(
+        schooling_rows += _matching(EducationRecord.objects.all(), "person", chunk).values_list(
             "person_id", "level_id", "field_id")
     schooling = pl.DataFrame(schooling_rows, schema={"_id": pl.Int64, "education_level": pl.Int64,
                                                      "field_of_study": pl.Int64},

@@ -276,9 +276,10 @@ def bulk_load(tables: Iterable[type[models.Model]], rows: int) -> Iterator[BulkL
     except BaseException as error:
         if loader.pipe is not None:
             try:
-                loader.pipe.close()
-            except Exception as cause:  # the COPY that failed first is the real cause
-                raise cause from error
+                loader.pipe.close(cancel=True)
+            except Exception as cause:
+                if _aborted(error):  # the caller failed because a COPY had failed first
+                    raise cause from error
         raise
     finally:
         _ACTIVE.reset(token)
@@ -327,11 +328,24 @@ class CopyPipe:
                 future.exception()
             self.pending = []
 
-    def close(self) -> None:
+    def close(self, cancel: bool = False) -> None:
+        """Wait for the ``COPY``s (with ``cancel``, only the one running: the import failed)
+        and stop the thread; raises the first failure."""
+        if cancel:
+            self.pending = [f for f in self.pending if not f.cancel()]
         try:
             self.drain()
         finally:
             self.pool.shutdown(wait=True)
+
+
+def _aborted(error: BaseException) -> bool:
+    """Whether ``error`` (or the database error under Django's) says that the transaction
+    had already failed."""
+    import psycopg
+
+    return any(isinstance(e, psycopg.errors.InFailedSqlTransaction)
+               for e in (error, error.__cause__))
 
 
 def insert_frame(model: type[models.Model], frame: Any) -> int:

@@ -215,7 +215,9 @@ class AuditEvent(models.Model):
     changes = models.JSONField(_("perubahan"), default=dict, blank=True)
     request_id = models.CharField(_("id permintaan"), max_length=64, blank=True)
     note = models.CharField(_("catatan"), max_length=255, blank=True)
-    region_code = models.CharField(max_length=13, blank=True, db_index=True)
+    # The object's managing region when written, kept for a regional audit view; no index
+    # until a query filters by it (every write would pay for one).
+    region_code = models.CharField(max_length=13, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]

@@ -35,7 +35,7 @@ class Person(models.Model):
     address = models.CharField(_("alamat"), max_length=255, blank=True)
     domicile_region = models.ForeignKey(
         Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-        verbose_name=_("wilayah domisili"),
+        verbose_name=_("wilayah domisili"), db_index=False,  # shown, never searched by
     )
 
     region = models.ForeignKey(

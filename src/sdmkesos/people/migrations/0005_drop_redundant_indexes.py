@@ -1,7 +1,8 @@
 """Indexes that only cost writes. The foreign-key indexes on organisation, category and region
 lead person_org_name, person_cat_prov and person_region_name, which serve the same lookups;
 those on reference codes with a handful of values (employment status, education level, field
-of study) select too many rows to help a query and only served the rare deletion of a code;
+of study) select too many rows to help a query and only served the rare deletion of a code, and
+nothing searches by domicile;
 person_nik_prefix (0002) repeats the pattern-ops index Django makes for the unique NIK. Every
 write maintains them, and a bulk load rebuilds them."""
 
@@ -23,7 +24,7 @@ def restore_nik_prefix(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0001_initial'),
+        ('core', '0002_audit_region_unindexed'),
         ('people', '0004_postgres_trigram_statistics'),
     ]
 
@@ -53,6 +54,11 @@ class Migration(migrations.Migration):
             model_name='person',
             name='category',
             field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.workforcecategory', verbose_name='kategori SDM'),
+        ),
+        migrations.AlterField(
+            model_name='person',
+            name='domicile_region',
+            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.region', verbose_name='wilayah domisili'),
         ),
         migrations.AlterField(
             model_name='person',

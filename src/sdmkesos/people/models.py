@@ -41,7 +41,7 @@ class Person(models.Model):
     region = models.ForeignKey(
         Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
         db_column="region_code", verbose_name=_("wilayah pengelola"),
-        db_index=False,  # person_region_name (region, name, id) serves lookups by region
+        db_index=False,  # person_region_name and person_region_prefix (Meta) serve it
     )
     region_prov = models.CharField(max_length=2, blank=True, default="", editable=False)
     region_kab = models.CharField(max_length=5, blank=True, default="", editable=False)
@@ -96,6 +96,9 @@ class Person(models.Model):
             models.Index(fields=["region_prov", "name", "id"], name="person_prov_name"),
             models.Index(fields=["region_kab", "name", "id"], name="person_kab_name"),
             models.Index(fields=["region", "name", "id"], name="person_region_name"),
+            # prefix search below district level (region_q: ``region_code LIKE '32.77.01.%'``)
+            models.Index(fields=["region"], opclasses=["varchar_pattern_ops"],
+                         name="person_region_prefix"),
             models.Index(fields=["category", "region_prov"], name="person_cat_prov"),
             models.Index(fields=["organisation", "name"], name="person_org_name"),
             models.Index(fields=["region_prov", "region_kab", "category", "kesos_background"],

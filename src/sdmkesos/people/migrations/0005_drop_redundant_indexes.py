@@ -1,5 +1,6 @@
 """Indexes that only cost writes. The foreign-key indexes on organisation, category and region
-lead person_org_name, person_cat_prov and person_region_name, which serve the same lookups;
+lead person_org_name, person_cat_prov and person_region_name, which serve the same lookups
+(region keeps one pattern index, person_region_prefix, for prefix search below district level);
 those on reference codes with a handful of values (employment status, education level, field
 of study) select too many rows to help a query and only served the rare deletion of a code, and
 nothing searches by domicile;
@@ -84,5 +85,9 @@ class Migration(migrations.Migration):
             model_name='person',
             name='region',
             field=models.ForeignKey(blank=True, db_column='region_code', db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.region', verbose_name='wilayah pengelola'),
+        ),
+        migrations.AddIndex(
+            model_name='person',
+            index=models.Index(fields=['region'], name='person_region_prefix', opclasses=['varchar_pattern_ops']),
         ),
     ]

@@ -573,7 +573,7 @@ def do_import_person_frame(*, actor: Any, channel: str, frame: Any, note: str = 
     lookups = [] if loading_into_empty(Person) else [("nik", niks, known), ("nip", nips, held)]
     with connection.cursor() as cursor:
         for column, values, into in lookups:
-            for chunk in _chunks(values, 50_000 if connection.vendor == "postgresql" else CHUNK):
+            for chunk in _chunks(values):
                 if connection.vendor == "postgresql":
                     cursor.execute(f"SELECT {column} FROM people_person WHERE {column} = ANY(%s)",
                                    [chunk])

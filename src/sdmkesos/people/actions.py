@@ -316,7 +316,8 @@ PG_CHUNK = 100_000
 def _matching(queryset: Any, field: str, values: list[Any]) -> Any:
     """The rows of ``queryset`` whose ``field`` is one of ``values``. PostgreSQL takes the
     values as one array parameter (``= ANY``): building and sending thousands of ``IN``
-    placeholders costs more than the query itself."""
+    placeholders costs more than the query itself. Unordered: the callers index the rows."""
+    queryset = queryset.order_by()
     if connection.vendor != "postgresql":
         return queryset.filter(**{f"{field}__in": values})
     meta = queryset.model._meta

@@ -14,7 +14,7 @@ from sdmkesos.core.scoping import CHANGE
 
 from .parsing import CellError, is_blank, normalise_label, parse_date, parse_identifier, text
 from .persons import Resolver
-from .spec import Column, RowError
+from .spec import Column, RowError, WriteOutcome
 
 NIK_COLUMN = Column("nik", "NIK", ("No. KTP", "No KTP", "Nomor KTP", "Nomor Induk Kependudukan"),
                     required=True)
@@ -175,18 +175,9 @@ def validate_employment(rows: list[tuple[int, dict[str, Any]]], actor: Any,
     return validate_person_rows(rows, state, EMPLOYMENT_COLUMNS, _parse_employment)
 
 
-@dataclass
-class HistoryOutcome:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    rejected: list[tuple[int, str, str, str, str]] = field(default_factory=list)
-    statuses: dict[int, str] = field(default_factory=dict)
-
-
 def _write(rows: list[tuple[int, dict[str, Any]]], *, exists: Any, add: Any, actor: Any,
-           channel: str, note: str) -> HistoryOutcome:
-    outcome = HistoryOutcome()
+           channel: str, note: str) -> WriteOutcome:
+    outcome = WriteOutcome()
     for row_no, data in rows:
         person = data.pop("person")
         if exists(person, data):
@@ -204,7 +195,7 @@ def _write(rows: list[tuple[int, dict[str, Any]]], *, exists: Any, add: Any, act
 
 
 def write_education(*, actor: Any, channel: str, rows: list[tuple[int, dict[str, Any]]],
-                    note: str = "") -> HistoryOutcome:
+                    note: str = "") -> WriteOutcome:
     from sdmkesos.people.actions import do_add_education
 
     def exists(person: Any, data: dict[str, Any]) -> bool:
@@ -216,7 +207,7 @@ def write_education(*, actor: Any, channel: str, rows: list[tuple[int, dict[str,
 
 
 def write_employment(*, actor: Any, channel: str, rows: list[tuple[int, dict[str, Any]]],
-                     note: str = "") -> HistoryOutcome:
+                     note: str = "") -> WriteOutcome:
     from sdmkesos.people.actions import do_add_employment
 
     def exists(person: Any, data: dict[str, Any]) -> bool:

@@ -7,6 +7,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from sdmkesos.core.errors import DomainError, ValidationFailed
+
 from .parsing import is_blank, normalise_label, text
 
 HEADER_SCAN_ROWS = 30
@@ -22,6 +24,24 @@ class Column:
 
     def labels(self) -> set[str]:
         return {normalise_label(a) for a in (self.label, self.key, *self.aliases)}
+
+
+@dataclass
+class WriteOutcome:
+    """What a kind's writer did with a chunk of valid rows (``ImportKind.write``)."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: list[tuple[int, str, str, str, str]] = field(default_factory=list)
+    # (row, column, value, code, message)
+    statuses: dict[int, str] = field(default_factory=dict)
+
+    def refuse(self, row_no: int, column: str, error: DomainError) -> None:
+        """Reject row ``row_no`` for ``error`` (each error of a ValidationFailed)."""
+        errors = error.errors if isinstance(error, ValidationFailed) else [error]
+        for e in errors:
+            self.rejected.append((row_no, column, "", e.code, e.message))
 
 
 @dataclass

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, transaction
@@ -15,6 +14,7 @@ from sdmkesos.core.errors import DomainError, ValidationFailed
 from sdmkesos.core.identifiers import IdentifierIssue, validate_nik, validate_nip
 from sdmkesos.core.models import AuditEvent, Organisation
 from sdmkesos.core.scoping import ADD, CHANGE, DELETE, VIEW, can, scope_for
+from sdmkesos.imports.spec import WriteOutcome
 
 from .models import EducationRecord, EmploymentRecord, Person
 
@@ -293,16 +293,6 @@ IMPORT_JOB_KEYS = ["organisation", "position", "category", "employment_status"]
 CHUNK = 900
 
 
-@dataclass
-class ImportOutcome:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    rejected: list[tuple[int, str, str, str, str]] = field(default_factory=list)
-    # (row, column, value, code, message)
-    statuses: dict[int, str] = field(default_factory=dict)
-
-
 def _chunks(items: list[Any], size: int = CHUNK) -> Iterator[list[Any]]:
     if connection.vendor == "postgresql":
         size = max(size, PG_CHUNK)  # one array parameter per query: see _matching
@@ -327,7 +317,7 @@ def _matching(queryset: Any, field: str, values: list[Any]) -> Any:
 
 
 def do_import_persons(*, actor: Any, channel: str, rows: list[tuple[int, dict[str, Any]]],
-                      note: str = "") -> ImportOutcome:
+                      note: str = "") -> WriteOutcome:
     """Upsert people by NIK from validated sheet rows (``imports.persons.validate_rows``).
 
     Blank cells never erase data. A new assignment (organisation/position/category/status that
@@ -343,7 +333,7 @@ def do_import_persons(*, actor: Any, channel: str, rows: list[tuple[int, dict[st
 
     if not can(actor, ADD):
         raise DomainError("forbidden")
-    outcome = ImportOutcome()
+    outcome = WriteOutcome()
     scope = scope_for(actor)
     niks = [d["nik"] for _, d in rows]
     existing: dict[str, tuple[Any, ...]] = {}
@@ -459,7 +449,7 @@ def _import_differs(current: tuple[Any, ...], data: dict[str, Any],
 
 
 def _insert_new_people(new_rows: list[tuple[int, dict[str, Any], str | None]],
-                       outcome: ImportOutcome, *, actor_id: Any, label: str, channel: str,
+                       outcome: WriteOutcome, *, actor_id: Any, label: str, channel: str,
                        note: str, request_id: str, allocate_ids: Any, insert_rows: Any) -> None:
     import json
 
@@ -542,7 +532,7 @@ def _import_update(person: Person, data: dict[str, Any]) -> dict[str, list[Any]]
 
 
 def do_import_person_frame(*, actor: Any, channel: str, frame: Any, note: str = "",
-                           ) -> tuple[ImportOutcome, list[int]]:
+                           ) -> tuple[WriteOutcome, list[int]]:
     """The bulk counterpart of :func:`do_import_persons` for rows the vectorised import checks
     passed (``imports.persons_frame.classify``: a polars frame, foreign keys as ids). Creates
     the people whose NIK and NIP are new and whose unit lies in the actor's scope, with their
@@ -561,7 +551,7 @@ def do_import_person_frame(*, actor: Any, channel: str, frame: Any, note: str = 
 
     if not can(actor, ADD):
         raise DomainError("forbidden")
-    outcome = ImportOutcome()
+    outcome = WriteOutcome()
     if frame.height == 0:
         return outcome, []
     scope = scope_for(actor)

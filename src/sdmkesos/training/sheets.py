@@ -13,10 +13,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sdmkesos.core.errors import DomainError, ValidationFailed
+from sdmkesos.core.errors import DomainError
 from sdmkesos.imports.history import NIK_COLUMN, validate_person_rows
 from sdmkesos.imports.parsing import CellError, is_blank, parse_date, text
-from sdmkesos.imports.spec import Column, RowError
+from sdmkesos.imports.spec import Column, RowError, WriteOutcome
 
 PARTICIPANT_COLUMNS = (
     NIK_COLUMN,
@@ -162,26 +162,12 @@ def validate_assessments(rows: list[tuple[int, dict[str, Any]]], actor: Any,
     return validate_person_rows(rows, state, ASSESSMENT_COLUMNS, _parse_assessment)
 
 
-@dataclass
-class SheetOutcome:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    rejected: list[tuple[int, str, str, str, str]] = field(default_factory=list)
-    statuses: dict[int, str] = field(default_factory=dict)
-
-    def refuse(self, row_no: int, column: str, error: DomainError) -> None:
-        errors = error.errors if isinstance(error, ValidationFailed) else [error]
-        for e in errors:
-            self.rejected.append((row_no, column, "", e.code, e.message))
-
-
 def write_participants(*, actor: Any, channel: str, rows: list[tuple[int, dict[str, Any]]],
-                       note: str = "") -> SheetOutcome:
+                       note: str = "") -> WriteOutcome:
     from . import actions
     from .models import Nomination
 
-    outcome = SheetOutcome()
+    outcome = WriteOutcome()
     for row_no, data in rows:
         person, batch = data["person"], data["batch"]
         if Nomination.objects.filter(batch=batch, person=person).exists():
@@ -200,11 +186,11 @@ def write_participants(*, actor: Any, channel: str, rows: list[tuple[int, dict[s
 
 
 def write_assessments(*, actor: Any, channel: str, rows: list[tuple[int, dict[str, Any]]],
-                      note: str = "") -> SheetOutcome:
+                      note: str = "") -> WriteOutcome:
     from sdmkesos.competency.actions import do_record_assessment
     from sdmkesos.competency.models import Assessment
 
-    outcome = SheetOutcome()
+    outcome = WriteOutcome()
     for row_no, data in rows:
         if Assessment.objects.filter(person=data["person"], competency=data["competency"],
                                      level=data["level"], method=data["method"],

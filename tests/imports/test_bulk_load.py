@@ -66,16 +66,71 @@ def small_bulk(monkeypatch):
     return engaged
 
 
+def not_valid() -> list[tuple[str, str]]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT conrelid::regclass::text, conname FROM pg_constraint "
+                       "WHERE contype = 'f' AND NOT convalidated ORDER BY 1, 2")
+        return cursor.fetchall()
+
+
 @pytest.mark.parametrize("frames", [False, True])
-def test_bulk_load_rebuilds_indexes_and_keys(tmp_path, users, small_bulk, frames):
+def test_bulk_load_rebuilds_indexes_and_keys(tmp_path, users, small_bulk, frames,
+                                             immediate_tasks,
+                                             django_capture_on_commit_callbacks):
     before = schema()
     Person.objects.all().delete()
-    result = run_person_import(write_csv(tmp_path / "s.csv", rows(6)), actor=users["nasional"],
-                               frames=frames, check_duplicates=False)
+    # The foreign keys come back NOT VALID; the commit queues their validation (run here).
+    with django_capture_on_commit_callbacks(execute=True):
+        result = run_person_import(write_csv(tmp_path / "s.csv", rows(6)),
+                                   actor=users["nasional"], frames=frames,
+                                   check_duplicates=False)
     assert result.created == 6 and result.committed
     assert any("people_person" in tables for tables in small_bulk)
-    assert schema() == before
+    assert not_valid() == [] and schema() == before
     assert EmploymentRecord.objects.filter(person__name="Orang 4").count() == 1
+
+
+def test_keys_restored_not_valid_are_enforced_for_new_rows(tmp_path, users, small_bulk,
+                                                          django_capture_on_commit_callbacks):
+    from django.db import IntegrityError, transaction
+
+    Person.objects.all().delete()
+    with django_capture_on_commit_callbacks():  # (validation not run)
+        run_person_import(write_csv(tmp_path / "s.csv", rows(6)), actor=users["nasional"],
+                          frames=True, check_duplicates=False)
+    assert not_valid()
+    person = Person.objects.get(name="Orang 2")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Person.objects.filter(pk=person.pk).update(organisation_id=987654321)
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    # `sdmkesos setup` (or the queued task) validates whatever is left.
+    pending = not_valid()
+    assert ("people_person", "people_person_region_code_cdacac9c_fk_core_region_code") \
+        in pending and ("core_auditevent", "core_auditevent_actor_id_3bd0c673_fk_core_user_id") \
+        in pending
+    assert bulk.validate_foreign_keys() == pending and not_valid() == []
+
+
+def test_validation_reports_a_row_that_breaks_a_key(tmp_path, users, small_bulk,
+                                                    django_capture_on_commit_callbacks):
+    """Should a loaded row not hold (it cannot come from an import), validation raises and
+    the key stays NOT VALID."""
+    from django.db import DatabaseError, transaction
+
+    Person.objects.all().delete()
+    with django_capture_on_commit_callbacks():
+        run_person_import(write_csv(tmp_path / "s.csv", rows(6)), actor=users["nasional"],
+                          frames=True, check_duplicates=False)
+    key = ("people_person", "people_person_organisation_id_276b0765_fk_core_organisation_id")
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE people_person DISABLE TRIGGER ALL")
+        cursor.execute("UPDATE people_person SET organisation_id = 987654321 "
+                       "WHERE name = 'Orang 3'")
+        cursor.execute("ALTER TABLE people_person ENABLE TRIGGER ALL")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        bulk.validate_foreign_keys([key])
+    assert key in not_valid()
 
 
 def test_failed_bulk_load_leaves_everything_as_it_was(tmp_path, users, small_bulk,
@@ -113,8 +168,9 @@ def test_a_failed_copy_on_the_worker_thread_fails_the_import(tmp_path, users, sm
     assert schema() == before and Person.objects.count() == count
 
 
-def test_loading_into_an_empty_table_still_finds_repeats_across_chunks(tmp_path, users,
-                                                                      small_bulk, monkeypatch):
+def test_loading_into_an_empty_table_still_finds_repeats_across_chunks(
+        tmp_path, users, small_bulk, monkeypatch, immediate_tasks,
+        django_capture_on_commit_callbacks):
     """Into an empty table the NIK's unique constraint is rebuilt at the end and no lookups
     run: a NIK repeated in a later chunk is still a row error, and the rest goes in."""
     monkeypatch.setattr("sdmkesos.imports.frames.FRAME_CHUNK_ROWS", 3)
@@ -122,8 +178,10 @@ def test_loading_into_an_empty_table_still_finds_repeats_across_chunks(tmp_path,
     before = schema()
     sheet = rows(6)
     sheet[4][1] = sheet[0][1]  # row 5 (second chunk) repeats row 1's NIK (first chunk)
-    result = run_person_import(write_csv(tmp_path / "s.csv", sheet), actor=users["nasional"],
-                               frames=True, check_duplicates=False, keep_valid=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        result = run_person_import(write_csv(tmp_path / "s.csv", sheet),
+                                   actor=users["nasional"], frames=True,
+                                   check_duplicates=False, keep_valid=True)
     assert result.committed and result.created == 5 and result.rejected == 1
     assert [e.code for e in result.errors] == ["nik_duplicate_in_file"]
     assert any("people_person" in tables for tables in small_bulk)

@@ -77,6 +77,22 @@ def record(
     )
 
 
+def created_values(later: list[AuditEvent], current: dict[str, Any] | None,
+                   fields: list[str]) -> dict[str, Any]:
+    """The values an object was created with, for a creation event that stored none (a bulk
+    import's, which records the file and row instead): the object's values now (``current``,
+    as :func:`snapshot` gives them; None once it is gone) taken back through the
+    ``[before, after]`` pairs of every later event of the object (``later``, newest first).
+    Every change goes through an action that records such a pair, so nothing is guessed.
+    Empty values are left out, as a creation event leaves them out."""
+    state = dict(current or {})
+    for event in later:
+        for key, pair in (event.changes or {}).items():
+            if key in fields and isinstance(pair, list) and len(pair) == 2:
+                state[key] = pair[0]
+    return {k: v for k, v in state.items() if k in fields and v not in (None, "", False)}
+
+
 def history(obj: models.Model) -> models.QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(
         object_type=obj._meta.label_lower, object_id=str(obj.pk)

@@ -6,12 +6,15 @@ failure or a kill rolls everything back."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable, Iterator, Sequence, Sized
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
-from django.db import connection, models
+from django.db import connection, models, transaction
+
+logger = logging.getLogger(__name__)
 
 
 def _columns(model: type[models.Model], fields: Sequence[str]) -> list[str]:
@@ -73,22 +76,25 @@ def allocate_ids(model: type[models.Model], count: int) -> list[int]:
 
 
 def _block(cursor: Any, model: type[models.Model], count: int) -> int | None:
-    """The first of ``count`` consecutive ids drawn from ``model``'s sequence in one step, when
-    the table is in bulk-load mode (PostgreSQL): this transaction holds it ACCESS EXCLUSIVE, so
-    nobody else draws from the sequence meanwhile (inserts wait for the lock, and
-    :func:`allocate_ids` locks first). A million ``nextval`` calls cost seconds; this costs two.
-    None when the table is not in bulk-load mode."""
+    """The first of ``count`` consecutive ids for ``model`` when its table is in bulk-load mode
+    (PostgreSQL): this transaction holds it ACCESS EXCLUSIVE, so nobody else draws from its
+    sequence meanwhile (inserts wait for the lock, and :func:`allocate_ids` locks first). The
+    first call draws one ``nextval``; later ids are counted here, without a statement (a
+    statement would wait for the ``COPY`` running on the worker thread), and
+    :meth:`BulkLoad.finish` moves the sequence past the last one. None when the table is not
+    in bulk-load mode."""
     loader = _ACTIVE.get()
     table = model._meta.db_table
     if loader is None or table not in loader.detached or count <= 0:
         return None
     pk = model._meta.pk
     assert pk is not None
-    cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s))", [table, pk.column])
-    first = int(cursor.fetchone()[0])
-    if count > 1:
-        cursor.execute("SELECT setval(pg_get_serial_sequence(%s, %s), %s)",
-                       [table, pk.column, first + count - 1])
+    first = loader.next_ids.get(table)
+    if first is None:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s))", [table, pk.column])
+        first = int(cursor.fetchone()[0])
+        loader.pk_columns[table] = pk.column
+    loader.next_ids[table] = first + count
     return first
 
 
@@ -158,10 +164,11 @@ def _table_rows(cursor: Any, table: str) -> int:
     return estimate
 
 
-def _detach(cursor: Any, table: str, unique: bool) -> list[str]:
+def _detach(cursor: Any, table: str, unique: bool) -> tuple[list[str], list[str]]:
     """Drop ``table``'s foreign keys and its indexes that back no constraint, and with
     ``unique`` its unique constraints that no foreign key references; return the statements
-    that recreate them."""
+    that recreate them and the names of the foreign keys. The foreign keys come back
+    ``NOT VALID`` (see :func:`validate_foreign_keys`)."""
     cursor.execute(
         "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
         "WHERE conrelid = %s::regclass AND contype = 'f'", [table])
@@ -183,7 +190,7 @@ def _detach(cursor: Any, table: str, unique: bool) -> list[str]:
     restore = []
     for name, definition in foreign:
         cursor.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
-        restore.append(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}')
+        restore.append(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition} NOT VALID')
     for name, definition in indexes:
         # Per-column statistics targets set on the index (the trigram index's) go with it.
         cursor.execute("SELECT attnum, attstattarget FROM pg_attribute WHERE attrelid = "
@@ -195,7 +202,7 @@ def _detach(cursor: Any, table: str, unique: bool) -> list[str]:
     for name, definition in uniques:
         cursor.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
         restore.insert(0, f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}')
-    return restore
+    return restore, [name for name, _ in foreign]
 
 
 class BulkLoad:
@@ -209,6 +216,9 @@ class BulkLoad:
         self.detached: list[str] = []
         self.empty: set[str] = set()  # detached tables that were empty when engaged
         self.restore: list[str] = []
+        self.unvalidated: list[tuple[str, str]] = []  # foreign keys restored NOT VALID
+        self.next_ids: dict[str, int] = {}  # detached table -> its next id (see _block)
+        self.pk_columns: dict[str, str] = {}
         self.pipe: CopyPipe | None = None
         if connection.vendor == "postgresql" and self.tables:
             connection.ensure_connection()
@@ -230,14 +240,22 @@ class BulkLoad:
                     empty = not cursor.fetchone()[0]
                     # An empty table's unique constraints go too: nothing is there to clash
                     # with, and the import finds repeats within the file itself.
-                    self.restore += _detach(cursor, table, unique=empty)
+                    restore, foreign = _detach(cursor, table, unique=empty)
+                    self.restore += restore
+                    self.unvalidated += [(table, name) for name in foreign]
                     self.detached.append(table)
                     if empty:
                         self.empty.add(table)
 
     def finish(self) -> None:
-        if not self.restore or connection.needs_rollback:
+        if connection.needs_rollback:
             return  # (a rollback undoes the detaching too)
+        with connection.cursor() as cursor:
+            for table, following in self.next_ids.items():
+                cursor.execute("SELECT setval(pg_get_serial_sequence(%s, %s), %s)",
+                               [table, self.pk_columns[table], following - 1])
+        if not self.restore:
+            return
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
             for statement in self.restore:
@@ -251,6 +269,46 @@ class BulkLoad:
             main = self.tables[0] if self.tables else None
             if main in self.detached and _table_rows(cursor, main) >= ANALYZE_MIN_ROWS:
                 cursor.execute(f'ANALYZE "{main}"')
+        if self.unvalidated:
+            pending = [list(pair) for pair in self.unvalidated]
+            transaction.on_commit(lambda: _queue_validation(pending))
+
+
+def _queue_validation(constraints: list[list[str]]) -> None:
+    from .tasks import validate_foreign_keys_task
+
+    try:
+        validate_foreign_keys_task.enqueue(constraints)
+    except Exception:  # the import has committed; `sdmkesos setup` validates what is left
+        logger.exception("could not queue the validation of %s", constraints)
+
+
+def validate_foreign_keys(constraints: Iterable[Sequence[str]] | None = None,
+                          ) -> list[tuple[str, str]]:
+    """Validate the foreign keys that a bulk load restored ``NOT VALID`` (``constraints`` as
+    (table, name) pairs; every such key of the current schema when None) and return them.
+
+    Checking a million rows against their referenced tables takes seconds a key; inside the
+    import it would keep every table locked that long. Restored ``NOT VALID``, a key is
+    enforced at once for every new or changed row; ``VALIDATE CONSTRAINT`` then checks the
+    loaded rows after the commit without blocking readers or writers (it takes SHARE UPDATE
+    EXCLUSIVE). The import itself only wrote ids it had just looked up in those tables, and
+    they stay locked from the moment the keys are detached until the commit. A violation
+    raises, and the key stays ``NOT VALID`` (still enforced for new rows) for an operator to
+    look at."""
+    if connection.vendor != "postgresql":
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.conrelid::regclass::text, c.conname FROM pg_constraint c "
+            "JOIN pg_namespace n ON n.oid = c.connamespace "
+            "WHERE c.contype = 'f' AND NOT c.convalidated AND n.nspname = current_schema()")
+        pending = {(table, name) for table, name in cursor.fetchall()}
+        wanted = sorted(pending if constraints is None else
+                        {(str(t), str(n)) for t, n in constraints} & pending)
+        for table, name in wanted:
+            cursor.execute(f'ALTER TABLE {table} VALIDATE CONSTRAINT "{name}"')
+    return wanted
 
 
 _ACTIVE: ContextVar[BulkLoad | None] = ContextVar("sdmkesos_bulk_load", default=None)

@@ -99,8 +99,3 @@ def chunks(frame: pl.DataFrame, size: int | None = None) -> Iterator[tuple[int, 
     for offset in range(0, frame.height, size):
         yield offset, frame.slice(offset, size)
 
-
-def json_value(column: pl.Expr, name: str) -> pl.Expr:
-    """The JSON text of each value (strings escaped), via polars' own encoder."""
-    return (pl.struct(column.alias(name)).struct.json_encode()
-            .str.strip_prefix(f'{{"{name}":').str.strip_suffix("}"))

@@ -66,3 +66,12 @@ def run_import_job(job_id: str) -> dict[str, Any]:
         raise
     finally:
         cache.delete(key)
+
+
+@task()
+def validate_foreign_keys_task(constraints: list[list[str]]) -> list[list[str]]:
+    """After a bulk load has committed: validate the foreign keys it restored ``NOT VALID``
+    (``bulk.validate_foreign_keys``)."""
+    from .bulk import validate_foreign_keys
+
+    return [list(pair) for pair in validate_foreign_keys(constraints)]

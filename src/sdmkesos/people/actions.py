@@ -448,10 +448,17 @@ def _import_differs(current: tuple[Any, ...], data: dict[str, Any],
     return False
 
 
+def import_creation_note(note: str, row: Any) -> str:
+    """The note of a person's creation event written by an import: the import's note (the
+    file) and the sheet row. Such an event stores no values (a million of them would double the
+    import's writes); the history view and API reconstruct them
+    (``tables.with_created_values``)."""
+    return f"{note}, baris {row}"
+
+
 def _insert_new_people(new_rows: list[tuple[int, dict[str, Any], str | None]],
                        outcome: WriteOutcome, *, actor_id: Any, label: str, channel: str,
                        note: str, request_id: str, allocate_ids: Any, insert_rows: Any) -> None:
-    import json
 
     from django.utils import timezone
 
@@ -483,13 +490,9 @@ def _insert_new_people(new_rows: list[tuple[int, dict[str, Any], str | None]],
         if level is not None:
             schooling.append((pk, level.pk, _pk(data.get("field_of_study")),
                               data.get("field_text", ""), data.get("institution", "")))
-        changes = {name: [None, value.isoformat() if hasattr(value, "isoformat") else value]
-                   for name, value in zip(_NEW_PERSON_FIELDS[1:20], person[1:20], strict=True)
-                   if value not in (None, "", False) and name not in ("region_prov",
-                                                                       "region_kab")}
         events.append((now, actor_id, label, channel, "create", PERSON_TYPE, str(pk),
-                       data["name"][:200], json.dumps(changes), request_id, note,
-                       region or ""))
+                       data["name"][:200], "{}", request_id,
+                       import_creation_note(note, row_no)[:255], region or ""))
         outcome.created += 1
         outcome.statuses[row_no] = "created"
     insert_rows(Person, _NEW_PERSON_FIELDS, people)
@@ -547,7 +550,6 @@ def do_import_person_frame(*, actor: Any, channel: str, frame: Any, note: str = 
     from sdmkesos.core.models import FieldOfStudy, region_parts
     from sdmkesos.core.versioning import bump
     from sdmkesos.imports.bulk import allocate_ids, insert_frame, loading_into_empty
-    from sdmkesos.imports.frames import json_value
 
     if not can(actor, ADD):
         raise DomainError("forbidden")
@@ -633,28 +635,14 @@ def do_import_person_frame(*, actor: Any, channel: str, frame: Any, note: str = 
         person="id", level="education_level", field="field_of_study", field_text="field_text",
         institution="institution"))
 
-    # One audit event per person, its changes as the row path writes them.
-    audited = [name for name in person_columns if name not in ("id", "region_prov",
-                                                                "region_kab")]
-    fragments = []
-    for name in audited:
-        value = pl.col(name)
-        if rows.schema[name] == pl.Date:
-            value = value.cast(pl.String)
-        filled = value.is_not_null()
-        if rows.schema[name] == pl.String:
-            filled = filled & (value != "")
-        elif rows.schema[name] == pl.Boolean:
-            filled = filled & value
-        fragments.append(pl.when(filled).then(pl.concat_str(
-            [pl.lit(f'"{name}": [null, '), json_value(value, name), pl.lit("]")])))
-    changes = pl.concat_str([pl.lit("{"), pl.concat_list(fragments).list.drop_nulls()
-                             .list.join(", "), pl.lit("}")])
-    events = rows.select(
+    # One audit event per person: the file and sheet row, not the values (see
+    # import_creation_note).
+    events = people.select(
         at=pl.lit(stamp), actor=pl.lit(actor_id, dtype=pl.Int64), actor_label=pl.lit(label),
         channel=pl.lit(channel), action=pl.lit("create"), object_type=pl.lit(PERSON_TYPE),
         object_id=pl.col("id").cast(pl.String), object_repr=pl.col("name").str.slice(0, 200),
-        changes=changes, request_id=pl.lit(request_id), note=pl.lit(note[:255]),
+        changes=pl.lit("{}"), request_id=pl.lit(request_id),
+        note=pl.format(import_creation_note(note, "{}"), pl.col("_row")).str.slice(0, 255),
         region_code=pl.col("region").fill_null(""))
     insert_frame(AuditEvent, events)
     bump("registry")  # bulk inserts send no signals

@@ -56,6 +56,7 @@ from .schemas import (
     PersonPatch,
     PersonQuery,
 )
+from .tables import with_created_values
 
 router = Router(tags=["people"])
 CHANNEL = Channel.API
@@ -267,6 +268,7 @@ def person_history(request: HttpRequest, person_id: int, paging: Query[PageQuery
     user = api_user(request)
     person = _visible_person(user, person_id)
     events, count = page(audit.history(person), paging.limit, paging.offset)
+    events = with_created_values(events)
     full = sees_full_nik(user)
     return {"items": [{"id": e.pk, "at": e.at, "actor": e.actor_label, "channel": e.channel,
                        "action": e.action,

@@ -15,6 +15,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from sdmkesos.core import audit
 from sdmkesos.core.choices import Channel, Sex
 from sdmkesos.core.models import (
     AuditEvent,
@@ -27,6 +28,7 @@ from sdmkesos.core.models import (
 )
 from sdmkesos.core.scoping import display_nik, mask_nik, sees_full_nik
 
+from .actions import PERSON_FIELDS, PERSON_TYPE
 from .forms import code_label
 from .models import EducationRecord, EmploymentRecord, Person
 
@@ -231,9 +233,28 @@ class HistoryFormatter:
         return str(value)
 
 
+def with_created_values(events: Iterable[AuditEvent]) -> list[AuditEvent]:
+    """``events`` with the values of each person creation event that stored none (a bulk
+    import's: it records the file and sheet row) filled in, in memory, as
+    :func:`sdmkesos.core.audit.created_values` reconstructs them; such an event then reads like
+    any other creation event ("field": [null, value])."""
+    events = list(events)
+    for event in events:
+        if event.action != "create" or event.object_type != PERSON_TYPE or event.changes:
+            continue
+        newest_first = list(AuditEvent.objects.filter(
+            object_type=PERSON_TYPE, object_id=event.object_id).order_by("-at", "-id"))
+        later = newest_first[:[e.pk for e in newest_first].index(event.pk)]
+        person = Person.objects.filter(pk=event.object_id).first()
+        current = audit.snapshot(person, PERSON_FIELDS) if person is not None else None
+        event.changes = {key: [None, value] for key, value in
+                         audit.created_values(later, current, PERSON_FIELDS).items()}
+    return events
+
+
 def history_rows(user: Any, events: Iterable[AuditEvent]) -> list[HistoryRow]:
     """Audit events of a person, readable: labels, names and dates instead of ids."""
-    events = list(events)
+    events = with_created_values(events)
     fmt = HistoryFormatter(user)
     for event in events:
         for key, pair in (event.changes or {}).items():

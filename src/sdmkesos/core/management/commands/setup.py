@@ -35,6 +35,12 @@ class Command(BaseCommand):
         for label, step in app_steps():
             self.stdout.write(f"Memuat {label}...")
             step()
+        # Foreign keys a bulk import restored NOT VALID whose validation task never ran.
+        from sdmkesos.imports.bulk import validate_foreign_keys
+
+        validated = validate_foreign_keys()
+        if validated:
+            self.stdout.write(f"Memvalidasi {len(validated)} kunci asing dari impor besar.")
         if "credentials" in get_commands():
             # The demo/first signing key for certificates (a file, never in the database).
             call_command("credentials", "init-key", verbosity=0)

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from sdmkesos.core.choices import Sex
+from sdmkesos.core.fields import CodeField
 from sdmkesos.core.models import (
     EducationLevel,
     EmploymentStatus,
@@ -24,8 +25,8 @@ class Person(models.Model):
     """A worker. Unique by NIK. ``region`` is the region of the office that manages the person;
     ``region_prov``/``region_kab`` are its province and regency prefixes, kept for scoping."""
 
-    nik = models.CharField(_("NIK"), max_length=16, unique=True)
-    nip = models.CharField(_("NIP"), max_length=18, null=True, blank=True)
+    nik = CodeField(_("NIK"), max_length=16, unique=True)
+    nip = CodeField(_("NIP"), max_length=18, null=True, blank=True)
     name = models.CharField(_("nama"), max_length=150)
     sex = models.CharField(_("jenis kelamin"), max_length=1, choices=Sex.choices)
     birth_place = models.CharField(_("tempat lahir"), max_length=100, blank=True)
@@ -43,8 +44,8 @@ class Person(models.Model):
         db_column="region_code", verbose_name=_("wilayah pengelola"),
         db_index=False,  # person_region_name and person_region_prefix (Meta) serve it
     )
-    region_prov = models.CharField(max_length=2, blank=True, default="", editable=False)
-    region_kab = models.CharField(max_length=5, blank=True, default="", editable=False)
+    region_prov = CodeField(max_length=2, blank=True, default="", editable=False)
+    region_kab = CodeField(max_length=5, blank=True, default="", editable=False)
 
     # The current assignment and highest education, kept in step by actions. Foreign keys to
     # reference codes with a handful of values (status, level, field of study) have no index

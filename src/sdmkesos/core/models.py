@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .choices import Channel, OrganisationType, RegionLevel, Role
+from .fields import CodeField
 from .scoping import RestrictedQuerySet, ScopeSpec
 
 
@@ -209,8 +210,8 @@ class AuditEvent(models.Model):
     actor_label = models.CharField(_("pelaku"), max_length=150, blank=True)
     channel = models.CharField(_("kanal"), max_length=10, choices=Channel.choices)
     action = models.CharField(_("aksi"), max_length=60)
-    object_type = models.CharField(_("jenis objek"), max_length=60)
-    object_id = models.CharField(_("id objek"), max_length=40)
+    object_type = CodeField(_("jenis objek"), max_length=60)
+    object_id = CodeField(_("id objek"), max_length=40)
     object_repr = models.CharField(_("objek"), max_length=200, blank=True)
     changes = models.JSONField(_("perubahan"), default=dict, blank=True)
     request_id = models.CharField(_("id permintaan"), max_length=64, blank=True)

@@ -42,7 +42,7 @@ class Person(models.Model):
     region = models.ForeignKey(
         Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
         db_column="region_code", verbose_name=_("wilayah pengelola"),
-        db_index=False,  # person_region_name and person_region_prefix (Meta) serve it
+        db_index=False,  # person_region_prefix (Meta) serves it, equality included
     )
     region_prov = CodeField(max_length=2, blank=True, default="", editable=False)
     region_kab = CodeField(max_length=5, blank=True, default="", editable=False)
@@ -96,8 +96,9 @@ class Person(models.Model):
             models.Index(fields=["name", "id"], name="person_name"),
             models.Index(fields=["region_prov", "name", "id"], name="person_prov_name"),
             models.Index(fields=["region_kab", "name", "id"], name="person_kab_name"),
-            models.Index(fields=["region", "name", "id"], name="person_region_name"),
-            # prefix search below district level (region_q: ``region_code LIKE '32.77.01.%'``)
+            # Scopes and filters below district level (region_q: ``region_code = '32.77.01'
+            # OR region_code LIKE '32.77.01.%'``; small sets, sorted by name after the scan).
+            # Province and district lists use region_prov/region_kab above.
             models.Index(fields=["region"], opclasses=["varchar_pattern_ops"],
                          name="person_region_prefix"),
             models.Index(fields=["category", "region_prov"], name="person_cat_prov"),

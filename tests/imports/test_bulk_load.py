@@ -186,3 +186,29 @@ def test_loading_into_an_empty_table_still_finds_repeats_across_chunks(
     assert [e.code for e in result.errors] == ["nik_duplicate_in_file"]
     assert any("people_person" in tables for tables in small_bulk)
     assert schema() == before and Person.objects.count() == 5
+
+
+def test_rows_written_by_the_orm_during_a_bulk_load_get_their_own_ids(
+        tmp_path, users, small_bulk, monkeypatch, immediate_tasks,
+        django_capture_on_commit_callbacks):
+    """In bulk-load mode the importer counts ids itself; an existing person whose row changed
+    goes the row way, whose ORM inserts (employment record, audit event) draw from the
+    sequence: the block counted locally must lie beyond them."""
+    monkeypatch.setattr("sdmkesos.imports.frames.FRAME_CHUNK_ROWS", 3)
+    Person.objects.all().delete()
+    sheet = rows(8)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = run_person_import(write_csv(tmp_path / "a.csv", sheet[:2]),
+                                  actor=users["nasional"], frames=True, check_duplicates=False)
+    assert first.created == 2
+    sheet[1][10] = "Koordinator"  # an existing person, changed: the row way, after new ones
+    with django_capture_on_commit_callbacks(execute=True):
+        result = run_person_import(write_csv(tmp_path / "b.csv", sheet[2:] + sheet[:2]),
+                                   actor=users["nasional"], frames=True,
+                                   check_duplicates=False)
+    assert result.committed and (result.created, result.updated) == (6, 1)
+    assert any("people_person" in tables for tables in small_bulk)
+    assert Person.objects.count() == 8
+    changed = Person.objects.get(name="Orang 2")
+    assert changed.position == "Koordinator"
+    assert EmploymentRecord.objects.filter(person=changed).count() == 2

@@ -78,24 +78,29 @@ def allocate_ids(model: type[models.Model], count: int) -> list[int]:
 def _block(cursor: Any, model: type[models.Model], count: int) -> int | None:
     """The first of ``count`` consecutive ids for ``model`` when its table is in bulk-load mode
     (PostgreSQL): this transaction holds it ACCESS EXCLUSIVE, so nobody else draws from its
-    sequence meanwhile (inserts wait for the lock, and :func:`allocate_ids` locks first). The
-    first call draws one ``nextval``; later ids are counted here, without a statement (a
-    statement would wait for the ``COPY`` running on the worker thread), and
-    :meth:`BulkLoad.finish` moves the sequence past the last one. None when the table is not
-    in bulk-load mode."""
+    sequence meanwhile (inserts wait for the lock, and :func:`allocate_ids` locks first). Ids
+    come from a block reserved for the rest of the import (``nextval`` then ``setval`` past
+    it: a statement per chunk would wait for the ``COPY`` running on the worker thread), so
+    rows that the import writes through the ORM meanwhile (an existing person's new
+    employment record, an audit event) draw ids beyond it; a new block is reserved when it
+    runs out. None when the table is not in bulk-load mode."""
     loader = _ACTIVE.get()
     table = model._meta.db_table
     if loader is None or table not in loader.detached or count <= 0:
         return None
-    pk = model._meta.pk
-    assert pk is not None
-    first = loader.next_ids.get(table)
-    if first is None:
+    following, end = loader.blocks.get(table, (0, 0))
+    if following + count > end:
+        pk = model._meta.pk
+        assert pk is not None
+        size = max(count, loader.rows + 1)
         cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s))", [table, pk.column])
-        first = int(cursor.fetchone()[0])
-        loader.pk_columns[table] = pk.column
-    loader.next_ids[table] = first + count
-    return first
+        following = int(cursor.fetchone()[0])
+        end = following + size
+        if size > 1:
+            cursor.execute("SELECT setval(pg_get_serial_sequence(%s, %s), %s)",
+                           [table, pk.column, end - 1])
+    loader.blocks[table] = (following + count, end)
+    return following
 
 
 def insert_rows(model: type[models.Model], fields: Sequence[str],
@@ -217,8 +222,7 @@ class BulkLoad:
         self.empty: set[str] = set()  # detached tables that were empty when engaged
         self.restore: list[str] = []
         self.unvalidated: list[tuple[str, str]] = []  # foreign keys restored NOT VALID
-        self.next_ids: dict[str, int] = {}  # detached table -> its next id (see _block)
-        self.pk_columns: dict[str, str] = {}
+        self.blocks: dict[str, tuple[int, int]] = {}  # table -> (next id, end of block)
         self.pipe: CopyPipe | None = None
         if connection.vendor == "postgresql" and self.tables:
             connection.ensure_connection()
@@ -250,10 +254,6 @@ class BulkLoad:
     def finish(self) -> None:
         if connection.needs_rollback:
             return  # (a rollback undoes the detaching too)
-        with connection.cursor() as cursor:
-            for table, following in self.next_ids.items():
-                cursor.execute("SELECT setval(pg_get_serial_sequence(%s, %s), %s)",
-                               [table, self.pk_columns[table], following - 1])
         if not self.restore:
             return
         with connection.cursor() as cursor:

@@ -252,10 +252,8 @@ class BulkLoad:
                         self.empty.add(table)
 
     def finish(self) -> None:
-        if connection.needs_rollback:
+        if not self.restore or connection.needs_rollback:
             return  # (a rollback undoes the detaching too)
-        if not self.restore:
-            return
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
             for statement in self.restore:

@@ -459,7 +459,6 @@ def import_creation_note(note: str, row: Any) -> str:
 def _insert_new_people(new_rows: list[tuple[int, dict[str, Any], str | None]],
                        outcome: WriteOutcome, *, actor_id: Any, label: str, channel: str,
                        note: str, request_id: str, allocate_ids: Any, insert_rows: Any) -> None:
-
     from django.utils import timezone
 
     from sdmkesos.core.models import region_parts
@@ -642,7 +641,8 @@ def do_import_person_frame(*, actor: Any, channel: str, frame: Any, note: str = 
         channel=pl.lit(channel), action=pl.lit("create"), object_type=pl.lit(PERSON_TYPE),
         object_id=pl.col("id").cast(pl.String), object_repr=pl.col("name").str.slice(0, 200),
         changes=pl.lit("{}"), request_id=pl.lit(request_id),
-        note=pl.format(import_creation_note(note, "{}"), pl.col("_row")).str.slice(0, 255),
+        note=pl.concat_str([pl.lit(import_creation_note(note, "")),
+                            pl.col("_row").cast(pl.String)]).str.slice(0, 255),
         region_code=pl.col("region").fill_null(""))
     insert_frame(AuditEvent, events)
     bump("registry")  # bulk inserts send no signals
